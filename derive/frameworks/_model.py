@@ -1,0 +1,109 @@
+"""A framework operation as data: its length expression plus its validity predicates.
+
+Each framework module (``derive/frameworks/<name>.py``) declares :class:`Operation` values, one
+per operation whose length rule it models, and exposes ``conv_length`` / ``conv_transpose_length``
+functions taking the framework's own keyword names and defaults. The same ``Operation`` serves
+numeric calls (ints in, int out, or :class:`~derive.errors.FrameworkError` with the framework's own
+message where the framework refuses) and symbolic ones (SymPy in, SymPy out; the requirements
+come back as SymPy Booleans through :meth:`Operation.conditions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import _arith as A
+from ..errors import FrameworkError, ParameterError
+
+Args = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One check the framework makes, with the framework's own message."""
+
+    # a short statement of the rule, e.g. "output_padding < stride or output_padding < dilation"
+    rule: str
+    # the predicate over the call's arguments (a dict that includes "n"); bool or SymPy Boolean
+    holds: Callable[[Args], Any]
+    # the framework's message: a str.format template over the arguments, or a function of them
+    message: str | Callable[[Args], str]
+    # the exception class the framework raises
+    error: str = "ValueError"
+
+    def text(self, args: Args) -> str:
+        return self.message(args) if callable(self.message) else self.message.format(**args)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A requirement instantiated at one call: the predicate's value and the message it would print."""
+
+    requirement: Requirement
+    predicate: Any  # bool | sympy.Boolean
+    message: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation's length rule: ``length(args)`` is defined wherever every requirement holds."""
+
+    # framework key, as registered in derive.frameworks (e.g. "torch")
+    framework: str
+    # the call users write, e.g. "torch.nn.ConvTranspose1d"
+    name: str
+    # "conv" or "conv_transpose"
+    kind: str
+    # the framework's keyword names and defaults, in signature order ("n" is implicit)
+    defaults: tuple[tuple[str, Any], ...]
+    # the output length from the arguments (ints or SymPy)
+    length: Callable[[Args], Any]
+    # checks in the order the framework makes them (the first failing one is the error raised)
+    requires: tuple[Requirement, ...] = ()
+    # for a caller-chosen output length (output_size, output_shape, ...): the accepted interval (lo, hi)
+    accepted: Callable[[Args], tuple[Any, Any]] | None = None
+    # where the rule lives in the framework's source (path::function)
+    source: str = ""
+    # "live": checked against the installed framework by tests/conformance; "code-read": from source only
+    confirmed: str = "live"
+    # names of the arguments that are lengths/counts (validated as integers); others pass through
+    integer_args: tuple[str, ...] = field(default=())
+
+    def bind(self, n: Any, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """The arguments with defaults filled in; unknown names and non-integers raise ParameterError."""
+        names = dict(self.defaults)
+        unknown = sorted(set(kwargs) - set(names))
+        if unknown:
+            raise ParameterError(unknown[0], f"is not an argument of {self.name} (takes {', '.join(names)})", kwargs[unknown[0]])
+        args = {**names, **kwargs, "n": A.param("n", n)}
+        for key in self.integer_args:
+            if args.get(key) is not None and not isinstance(args[key], str):
+                args[key] = A.param(key, args[key])
+        return args
+
+    def conditions(self, n: Any, **kwargs: Any) -> list[Condition]:
+        """Every requirement at this call, as a bool or SymPy Boolean with its message."""
+        args = self.bind(n, kwargs)
+        return [Condition(r, r.holds(args), r.text(args)) for r in self.requires]
+
+    def check(self, args: Args) -> None:
+        """Raise the framework's error for the first requirement that is decided false."""
+        for r in self.requires:
+            if A.is_false(r.holds(args)):
+                raise FrameworkError(self.framework, r.text(args), r.error, r.rule)
+
+    def __call__(self, n: Any, **kwargs: Any) -> Any:
+        """The output length (numeric calls check every requirement first; symbolic ones do not)."""
+        args = self.bind(n, kwargs)
+        self.check(args)
+        return self.length(args)
+
+    def accepted_lengths(self, n: Any, **kwargs: Any) -> tuple[Any, Any]:
+        """The interval of output lengths the caller may choose (only for ops with ``accepted``)."""
+        if self.accepted is None:
+            raise ParameterError("output size", f"cannot be chosen by the caller in {self.name}", None)
+        args = self.bind(n, kwargs)
+        self.check(args)
+        return self.accepted(args)
