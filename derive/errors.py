@@ -38,4 +38,3 @@ class FrameworkError(DeriveError):
 
 class UnsupportedExpressionError(DeriveError):
     """A proposition contains a construct or symbol the prover cannot translate soundly."""
-

@@ -76,7 +76,8 @@ class Operation:
         names = dict(self.defaults)
         unknown = sorted(set(kwargs) - set(names))
         if unknown:
-            raise ParameterError(unknown[0], f"is not an argument of {self.name} (takes {', '.join(names)})", kwargs[unknown[0]])
+            takes = ", ".join(names)
+            raise ParameterError(unknown[0], f"is not an argument of {self.name} (takes {takes})", kwargs[unknown[0]])
         args = {**names, **kwargs, "n": A.param("n", n)}
         for key in self.integer_args:
             if args.get(key) is not None and not isinstance(args[key], str):
