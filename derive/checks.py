@@ -29,18 +29,18 @@ class _ExactPrinter(PythonCodePrinter):
 
     def _print_Implies(self, e: sp.Implies) -> str:
         a, b = e.args
-        return f"((not {self._print(a)}) or {self._print(b)})"
+        return f"((not ({self._print(a)})) or ({self._print(b)}))"
 
     def _print_Equivalent(self, e: sp.Equivalent) -> str:
         first, *rest = (self._print(a) for a in e.args)
-        return "(" + " and ".join(f"(bool({first}) == bool({r}))" for r in rest) + ")"
+        return "(" + " and ".join(f"(bool(({first})) == bool(({r})))" for r in rest) + ")"
 
 
 def compile_predicate(prop: sp.Basic, symbols: Sequence[sp.Symbol]):
     """A Python function of the symbols' values that evaluates ``prop`` exactly."""
     names = [f"_v{i}" for i in range(len(symbols))]
     renamed = prop.xreplace({s: sp.Symbol(n, integer=True) for s, n in zip(symbols, names, strict=True)})
-    source = f"lambda {', '.join(names) or '_'}: bool({_ExactPrinter().doprint(renamed)})"
+    source = f"lambda {', '.join(names) or '*_'}: bool({_ExactPrinter().doprint(renamed)})"
     return eval(source, {"Fraction": Fraction, "math": math})  # source is printed by SymPy from our own tree
 
 
@@ -57,15 +57,19 @@ def _range(sym: sp.Symbol, bound: int) -> range:
 
 
 def box_counterexample(
-    prop: sp.Basic, assume: Sequence[sp.Basic], symbols: Sequence[sp.Symbol], max_points: int = 200_000
+    prop: sp.Basic,
+    assume: Sequence[sp.Basic],
+    symbols: Sequence[sp.Symbol],
+    max_points: int = 30_000,
+    max_bound: int = 40,
 ) -> dict[str, int] | None:
     """The first point of a small box where every assumption holds and ``prop`` is false, else None.
 
     Each symbol ranges over its declared domain cut to ``[-B, B]``, B as large as ``max_points``
-    allows (at least 3). Points where a denominator is zero are outside the claim and skipped.
+    allows (at least 3, at most ``max_bound``). Points where a denominator is zero are outside the claim and skipped.
     """
     symbols = list(symbols)
-    bound = max(3, int(max_points ** (1 / max(1, len(symbols)))) // 2)
+    bound = min(max_bound, max(3, int(max_points ** (1 / max(1, len(symbols))))))
     while math.prod(len(_range(s, bound)) for s in symbols) > max_points and bound > 3:
         bound -= 1
     claim = compile_predicate(prop, symbols)
@@ -81,7 +85,7 @@ def box_counterexample(
     return None
 
 
-def cvc5_status(smt2: str, timeout: float = 20.0) -> str:
+def cvc5_status(smt2: str, timeout: float = 5.0) -> str:
     """cvc5's answer to a query whose unsat means "proved": "proved", "refuted", "unknown" or "skipped: …"."""
     try:
         import cvc5

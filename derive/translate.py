@@ -241,4 +241,6 @@ class Translator:
         return z3.BoolVal(t) if isinstance(t, bool) else t
 
     def all(self, bs: Iterable[sp.Basic]) -> z3.BoolRef:
-        return z3.And(*[self._b(b) for b in bs])
+        terms = [self._b(b) for b in bs]
+        # z3.And() of nothing prints as a bare "and", which is not SMT-LIB
+        return z3.BoolVal(True) if not terms else terms[0] if len(terms) == 1 else z3.And(*terms)
