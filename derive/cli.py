@@ -227,6 +227,45 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if verdict.proved else 1
 
 
+# -- prove ---------------------------------------------------------------------------------
+
+
+def cmd_prove(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import catalogue
+
+    claims = catalogue.select(catalogue.load(catalogue.discover(args.paths)), args.k)
+    if not claims:
+        raise ParameterError("-k", "selects no claim", args.k)
+    show_progress = not args.json and sys.stderr.isatty()
+
+    def progress(done: int, total: int, result: Any) -> None:
+        if show_progress:
+            print(f"\r[{done}/{total}] {result.claim.id[:70]:70}", end="", file=sys.stderr, flush=True)
+
+    report = catalogue.run(claims, jobs=args.jobs, progress=progress)
+    if show_progress:
+        print("\r" + " " * 80 + "\r", end="", file=sys.stderr)
+    if args.smt2:
+        catalogue.write_smt2(report, Path(args.smt2))
+    if args.json:
+        print(json.dumps(catalogue.as_json(report), indent=1))
+    else:
+        for line in catalogue.summary_lines(report):
+            print(line)
+        bad = [r for r in report.results if not r.ok]
+        proved = sum(r.verdict.proved for r in report.results)
+        refuted = sum(r.verdict.refuted for r in report.results)
+        print(
+            f"\n{len(report.results)} claims: {proved} proved, {refuted} refuted (each with its iff), "
+            f"{len(bad)} off expectation, in {report.seconds:.1f}s"
+        )
+        for r in bad:
+            print(f"OFF: {r.claim.id}: expected {r.claim.expect.value}, got {r.verdict}")
+    return 0 if report.ok else 1
+
+
 # -- entry ---------------------------------------------------------------------------------
 
 
@@ -265,6 +304,16 @@ def build_parser() -> _Parser:
     check.add_argument("--cvc5", action="store_true", help="second opinion: cvc5 on the same SMT-LIB2")
     check.add_argument("--smt2", action="store_true", help="print the SMT-LIB2 query")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    prove = sub.add_parser(
+        "prove",
+        help="run the proof catalogue (every script in proofs/ by default)",
+        description="Decide every claim of the given proof scripts; exit 0 when every verdict matches its expectation.",
+    )
+    prove.add_argument("paths", nargs="*", help="proof scripts or directories (default: proofs/)")
+    prove.add_argument("-k", metavar="PATTERN", help="only claims whose id or statement contains PATTERN (or glob)")
+    prove.add_argument("--json", action="store_true", help="machine-readable report")
+    prove.add_argument("--smt2", metavar="DIR", help="write each decided query as SMT-LIB2 into DIR")
+    prove.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     return parser
 
 
@@ -283,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "prove":
+            return cmd_prove(args)
     except DeriveError as e:
         print(f"derive: error: {e}", file=sys.stderr)
         return 2

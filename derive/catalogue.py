@@ -1,0 +1,192 @@
+"""The proof catalogue: load proof scripts, decide their claims (in parallel), and report.
+
+A proof script is a plain Python file under ``proofs/`` that defines ``CLAIMS`` (a list of
+:class:`~derive.claims.Claim`) and ends with ``if __name__ == "__main__": raise SystemExit(main(CLAIMS))``
+so that it runs on its own; ``derive prove`` runs them all.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import multiprocessing
+import os
+import runpy
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .claims import Claim, Result, check
+from .errors import ParameterError
+
+DEFAULT_DIR = Path("proofs")
+
+
+def discover(paths: Sequence[str | Path]) -> list[Path]:
+    """The proof scripts named by ``paths`` (files, or directories searched for ``*.py``)."""
+    found: list[Path] = []
+    for raw in paths or [DEFAULT_DIR]:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+        elif path.is_file() and path.suffix == ".py":
+            found.append(path)
+        else:
+            raise ParameterError("path", "must be a proof script (.py) or a directory of them", str(raw))
+    if not found:
+        raise ParameterError("path", "holds no proof scripts", ", ".join(map(str, paths or [DEFAULT_DIR])))
+    return found
+
+
+def load(scripts: Iterable[Path]) -> list[Claim]:
+    """Every claim the scripts declare, in order (each script is run with ``__name__ != "__main__"``)."""
+    claims: list[Claim] = []
+    seen: dict[str, str] = {}
+    for script in scripts:
+        namespace = runpy.run_path(str(script), run_name=f"derive_proofs.{script.stem}")
+        declared = namespace.get("CLAIMS")
+        if not isinstance(declared, list) or not all(isinstance(c, Claim) for c in declared):
+            raise ParameterError("CLAIMS", "must be a list of derive.claims.Claim in every proof script", str(script))
+        for claim in declared:
+            if claim.id in seen:
+                raise ParameterError("claim", f"is declared twice ({seen[claim.id]} and {script.name})", claim.id)
+            seen[claim.id] = script.name
+            object.__setattr__(claim, "script", script.name)
+            claims.append(claim)
+    return claims
+
+
+def select(claims: list[Claim], pattern: str | None) -> list[Claim]:
+    """Claims whose id or statement matches ``pattern`` (a substring, or a glob with * ? [)."""
+    if not pattern:
+        return claims
+    pat = pattern.lower()
+    glob = any(c in pat for c in "*?[")
+
+    def hit(c: Claim) -> bool:
+        text = f"{c.id} {c.statement} {c.family}".lower()
+        return fnmatch.fnmatch(c.id, pat) if glob else pat in text
+
+    return [c for c in claims if hit(c)]
+
+
+# claims live in the parent; forked workers find them by index (claims hold functions, not picklable)
+_CLAIMS: list[Claim] = []
+
+
+def _check_index(i: int) -> tuple[int, Result]:
+    result = check(_CLAIMS[i])
+    # the claim holds a call renderer (a function): send back everything else
+    return i, Result(None, result.verdict, result.iff_verdict, result.counterexample, result.example)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Report:
+    results: list[Result]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+def run(
+    claims: list[Claim], jobs: int | None = None, progress: Callable[[int, int, Result], None] | None = None
+) -> Report:
+    """Decide every claim, in ``jobs`` processes (default: the machine's cores)."""
+    global _CLAIMS
+    start = time.perf_counter()
+    jobs = jobs or os.cpu_count() or 1
+    results: list[Result | None] = [None] * len(claims)
+    if jobs == 1 or len(claims) < 8 or sys.platform == "win32":
+        for i, claim in enumerate(claims):
+            results[i] = check(claim)
+            if progress:
+                progress(i + 1, len(claims), results[i])  # type: ignore[arg-type]
+    else:
+        _CLAIMS = claims
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for done, (i, partial) in enumerate(pool.imap_unordered(_check_index, range(len(claims))), 1):
+                results[i] = Result(
+                    claims[i], partial.verdict, partial.iff_verdict, partial.counterexample, partial.example
+                )
+                if progress:
+                    progress(done, len(claims), results[i])  # type: ignore[arg-type]
+        _CLAIMS = []
+    return Report([r for r in results if r is not None], time.perf_counter() - start)
+
+
+def as_json(report: Report) -> dict:
+    """The report as plain data."""
+    rows = []
+    for r in report.results:
+        c = r.claim
+        rows.append(
+            {
+                "id": c.id,
+                "family": c.family,
+                "framework": c.framework,
+                "mode": c.mode,
+                "claim": c.name,
+                "statement": c.statement,
+                "expected": c.expect.value,
+                "verdict": r.verdict.status.value,
+                "ok": r.ok,
+                "assumptions": [str(a) for a in c.assume],
+                "proposition": str(c.proposition),
+                "side_conditions": [f"{s} != 0" for s in r.verdict.side_conditions],
+                "counterexample": r.counterexample,
+                "call": r.example,
+                "iff": None if c.iff is None else str(c.iff),
+                "iff_verdict": None if r.iff_verdict is None else r.iff_verdict.status.value,
+                "reason": r.verdict.reason,
+                "seconds": round(r.seconds, 4),
+                "script": c.script,
+            }
+        )
+    return {"ok": report.ok, "claims": len(rows), "seconds": round(report.seconds, 3), "results": rows}
+
+
+def write_smt2(report: Report, directory: Path) -> int:
+    """Write each decided query (and each iff query) as SMT-LIB2; returns the number of files."""
+    directory.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for r in report.results:
+        stem = r.claim.id.replace("/", "__")
+        (directory / f"{stem}.smt2").write_text(r.verdict.smt2)
+        count += 1
+        if r.iff_verdict is not None:
+            (directory / f"{stem}.iff.smt2").write_text(r.iff_verdict.smt2)
+            count += 1
+    return count
+
+
+def summary_lines(report: Report) -> list[str]:
+    """The table users read: one row per claim."""
+    rows = [("claim", "framework", "mode", "verdict", "counterexample", "time")]
+    for r in report.results:
+        c = r.claim
+        verdict = r.verdict.status.value
+        if c.iff is not None:
+            verdict += f"; iff {'proved' if r.iff_verdict and r.iff_verdict.proved else 'NOT proved'}"
+        if not r.ok:
+            verdict = f"{verdict} (EXPECTED {c.expect.value})"
+        cex = r.example or (", ".join(f"{k}={v}" for k, v in r.counterexample.items()) if r.counterexample else "")
+        rows.append((c.name, c.framework, c.mode, verdict, cex, f"{r.seconds * 1000:.0f} ms"))
+    widths = [min(max(len(row[i]) for row in rows), 48) for i in range(5)]
+    lines = []
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) if i < 4 else row[i] for i in range(5)]
+        lines.append("  ".join([*cells, row[5]]) if row[4] else "  ".join([*cells[:4], "", row[5]]))
+    return lines
+
+
+def main(claims: list[Claim] | None = None, argv: Sequence[str] | None = None) -> int:
+    """Entry point of a proof script run on its own: ``python proofs/<name>.py [derive prove options]``."""
+    from .cli import main as cli_main
+
+    if claims is None:
+        return cli_main(["prove", *(argv or sys.argv[1:])])
+    caller = sys.argv[0]
+    return cli_main(["prove", caller, *(argv if argv is not None else sys.argv[1:])])
