@@ -97,9 +97,12 @@ def monotone(pair: Pair, expect: str = "proved", iff: Any = None, label: str = "
     L = pair.L
     prop = sp.Le(pair.forward(L), pair.forward(L + 1))
     pre = (pair.forward_accepts(L), pair.forward_accepts(L + 1))
-    shows = lambda v: (
-        f"forward({value(L, v)}) = {value(pair.forward(L), v)} > forward({value(L + 1, v)}) = {value(pair.forward(L + 1), v)}"
-    )  # noqa: E731
+
+    def shows(v: Mapping[str, int]) -> str:
+        return f"forward({value(L, v)}) = {value(pair.forward(L), v)} > forward({value(L + 1, v)}) = " + str(
+            value(pair.forward(L + 1), v)
+        )
+
     return _claim(
         pair, "forward is monotone", "0 monotone", "forward(L) <= forward(L+1)", prop, expect, iff, pre, label, shows
     )
