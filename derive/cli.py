@@ -135,6 +135,14 @@ def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, l
         raise ParameterError("operation", f"is not modelled for {args.what}", args.op)
     names = [p for p in inspect.signature(fn).parameters if p != "n"]
     kwargs: dict[str, Any] = {}
+    # argparse has already consumed the generic model's options; hand them to the framework by name
+    for key in ("kernel", "stride", "dilation", "padding", "output_padding"):
+        value = getattr(args, key, None)
+        if value is not None:
+            flag = f"--{key.replace('_', '-')}"
+            if key not in names:
+                raise ParameterError(flag, f"is not an argument of {args.what} {args.op} (takes {', '.join(names)})", value)
+            kwargs[key] = _framework_value(key, value)
     it = iter(extra)
     for token in it:
         if not token.startswith("--"):

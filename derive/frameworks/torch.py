@@ -14,15 +14,18 @@ What is modelled, per spatial axis (N-d = the same rule per axis, with N-d error
 and ``api="functional"`` (``torch.nn.functional.conv1d`` / ``conv_transpose1d``) differ only in the
 padding-string errors and in ``output_size`` (module only).
 
-Messages are those of the canonical CPU call: float32, batch 1, one channel, which runs torch's
-native kernels. With batch × channels > 1 CPU dispatches to oneDNN, which refuses exactly the same
-calls but words three of them differently (``dilation == 0``: "non-positive dilation is not
-supported" / "could not create a primitive descriptor ..."; output size < 1: "could not construct
-a memory descriptor using a format tag").
+The model is the canonical CPU call: float32, batch 1, one channel. Torch picks its backend from
+the arguments (``ConvParams::use_mkldnn``): its native kernels, or oneDNN when both trailing kernel
+sizes exceed 3 (2-D/3-D), or ``size(2)·size(3) > 20480`` (1-D: ``n > 20480``), unless a transposed
+call has ``output_padding >= stride``. Both are modelled: oneDNN *returns* a zero-length transposed
+output (native: "Output size is too small") and words the dilation-0 and negative-length refusals
+its own way. With batch × channels > 1 torch always uses oneDNN (not modelled: such calls accept
+every length this model gives, plus zero lengths). Symbolic calls follow the native kernels.
 
 Outside the model (``ParameterError``): ``kernel_size < 1`` (torch refuses it with backend-specific
 texts), ``n < 0``, negative dilation with ``padding='same'`` (torch's result then depends on the
-kernel's parity through C++ truncation), and the empty padding string on transposed convolutions.
+kernel's parity through C++ truncation), dilation 0 on a oneDNN transposed call (accepted for some
+kernels and strides, refused for others), and the empty padding string on ConvTranspose modules.
 
 Checked against torch 2.13.0+cpu by tests/conformance/probe_torch.py (real ops on tiny tensors).
 Sources read:
@@ -110,9 +113,14 @@ def _same_split(kernel_size: Any, dilation: Any) -> tuple[Any, Any]:
     return lo, total - lo
 
 
+def _is_same(padding: Any) -> bool:
+    # never compare a SymPy value with a str: SymPy would parse the string
+    return isinstance(padding, str) and padding == "same"
+
+
 def _fwd_pads(a: Args) -> tuple[Any, Any]:
     p = a["padding"]
-    if p == "same":
+    if _is_same(p):
         return _same_split(a["kernel_size"], a["dilation"])
     if isinstance(p, str):  # 'valid' (an invalid string is refused before this matters)
         return 0, 0
@@ -152,6 +160,29 @@ def _transposed_length(a: Args) -> Any:
     return _min_length(a) + a["output_padding"]
 
 
+def _onednn(axes: Axes) -> bool:
+    """Whether CPU torch runs this batch-1, one-channel float32 call through oneDNN, not its own kernels.
+
+    Convolution.cpp::ConvParams::use_mkldnn, for more than one intra-op thread: both trailing kernel
+    sizes > 3, or ``N·C·size(2)·size(3) > 20480`` (1-D inputs are viewed as (1, 1, 1, n); a 3-D input's
+    last axis is not counted); never for a transposed call with ``output_padding >= stride`` on some
+    axis. Symbolic calls are taken to use the native kernels. ``_run`` stores the answer per axis.
+    """
+    if "_onednn" in axes[0]:
+        return axes[0]["_onednn"]
+    ns, ks = _as2d(_vals(axes, "n"), 1), _as2d(_vals(axes, "kernel_size"), 1)
+    transposed = "output_padding" in axes[0]
+    ops = _vals(axes, _output_padding) if transposed else []
+    if A.is_symbolic(*ns, *ks, *ops, *_vals(axes, "stride")):
+        return False
+    if transposed and any(op >= a["stride"] for op, a in zip(ops, axes, strict=True)):
+        return False  # is_output_padding_big
+    return (ks[-1] > 3 and ks[-2] > 3) or ns[0] * ns[1] > 20480
+
+
+_ONEDNN_DECONVOLUTION = "could not create a primitive descriptor for the deconvolution forward propagation primitive"
+
+
 # ---------------------------------------------------------------- the checks, in torch's order
 
 # padding strings (before anything else: argument parsing, the module constructor, _convolution_mode)
@@ -170,13 +201,13 @@ _FUNCTIONAL_PADDING_STRING = _check(
 _SAME_STRIDE_TEXT = "padding='same' is not supported for strided convolutions"
 _MODULE_SAME_STRIDE = _check(
     "padding='same' needs stride 1",
-    lambda a: True if a["padding"] != "same" else A.eq(a["stride"], 1),
+    lambda a: A.eq(a["stride"], 1) if _is_same(a["padding"]) else True,
     lambda axes: _SAME_STRIDE_TEXT,
     "ValueError",
 )
 _FUNCTIONAL_SAME_STRIDE = _check(
     "padding='same' needs stride 1",
-    lambda a: True if a["padding"] != "same" else A.eq(a["stride"], 1),
+    lambda a: A.eq(a["stride"], 1) if _is_same(a["padding"]) else True,
     lambda axes: _SAME_STRIDE_TEXT,
 )
 _TRANSPOSED_FUNCTIONAL_STRING = _check(
@@ -240,16 +271,33 @@ _NONEMPTY = _check(
     ),
 )
 # the native kernels' shape checks
+# the native kernels' shape checks; oneDNN words these three refusals its own way
 _FORWARD_DILATION = _check(
     "dilation > 0",
     lambda a: a["dilation"] > 0,
-    lambda axes: f"dilation should be greater than zero, but got {_list(_as2d(_vals(axes, 'dilation'), 1))}",
+    lambda axes: (
+        "non-positive dilation is not supported"
+        if _onednn(axes)
+        else f"dilation should be greater than zero, but got {_list(_as2d(_vals(axes, 'dilation'), 1))}"
+    ),
 )
+
+
+def _transposed_dilation_positive(a: Args) -> Any:
+    if _onednn([a]) and not A.is_symbolic(a["dilation"]) and a["dilation"] == 0:
+        # oneDNN accepts dilation 0 for some kernels and strides and refuses it for others
+        raise ParameterError("dilation", "must be positive when torch runs the call through oneDNN", 0)
+    return a["dilation"] > 0
+
+
 _TRANSPOSED_DILATION = _check(
     "dilation > 0",
-    lambda a: a["dilation"] > 0,
+    _transposed_dilation_positive,
     lambda axes: (
-        "dilation should be greater than zero, but got " + _fields("dilation", _as2d(_vals(axes, "dilation"), 1), ", ")
+        ("dimensions are invalid" if len(axes) == 3 else _ONEDNN_DECONVOLUTION)
+        if _onednn(axes)
+        else "dilation should be greater than zero, but got "
+        + _fields("dilation", _as2d(_vals(axes, "dilation"), 1), ", ")
     ),
 )
 _OUTPUT_PADDING_RULE = _check(
@@ -268,10 +316,13 @@ _OUTPUT_PADDING_RULE = _check(
     ),
 )
 _OUTPUT_SIZE = _check(
-    "output length >= 1",
-    lambda a: _transposed_length(a) >= 1,
+    "output length >= 1 (oneDNN: >= 0)",
+    # oneDNN returns an empty tensor for a zero length; the native kernels refuse it
+    lambda a: _transposed_length(a) >= (0 if _onednn([a]) else 1),
     lambda axes: (
-        f"Given input size per channel: ({_x(_as2d(_vals(axes, 'n'), 1))}). "
+        "could not construct a memory descriptor using a format tag"
+        if _onednn(axes)
+        else f"Given input size per channel: ({_x(_as2d(_vals(axes, 'n'), 1))}). "
         f"Calculated output size per channel: ({_x(_as2d(_vals(axes, _transposed_length), 1))}). "
         "Output size is too small"
     ),
@@ -333,7 +384,7 @@ CONV_TRANSPOSE1D = Operation(
     defaults=(*_TRANSPOSED_DEFAULTS, ("output_size", None)),
     length=_transposed_length,
     requires=(_TRANSPOSED_MODULE_STRING, _OUTPUT_SIZE_RANGE, *_TRANSPOSED_CHECKS),
-    accepted=lambda a: (A.maximum(_min_length(a), 1), _min_length(a) + a["stride"] - 1),
+    accepted=lambda a: (A.maximum(_min_length(a), 0 if _onednn([a]) else 1), _min_length(a) + a["stride"] - 1),
     source="torch/nn/modules/conv.py::_ConvTransposeNd._output_padding, ConvTranspose1d.forward; " + _TRANSPOSED_SOURCE,
     integer_args=_TRANSPOSED_INTS,
 )
@@ -387,17 +438,24 @@ def _domain(op: Operation, a: Args) -> None:
     A.param("n", a["n"], 0)
     A.param("kernel_size", a["kernel_size"], 1)
     padding = a["padding"]
-    if padding == "same":
+    if _is_same(padding):
         d = a["dilation"]
         if not A.is_symbolic(d) and isinstance(d, int) and d < 0:
             raise ParameterError(
                 "dilation", "must be >= 0 with padding='same' (torch's errors then depend on the kernel's parity)", d
             )
-    elif padding == "" and op is CONV_TRANSPOSE1D:
+    elif isinstance(padding, str) and not padding and op is CONV_TRANSPOSE1D:
         # _single('') is (): torch fails on the tuple's length, with texts outside this model
         raise ParameterError("padding", "must not be the empty string on ConvTranspose modules", padding)
     elif not isinstance(padding, str):
         A.param("padding", padding)
+
+
+def _mark_backend(axes: Axes) -> None:
+    """The backend is chosen for the whole call: record it on every axis for the per-axis checks."""
+    onednn = _onednn(axes)
+    for a in axes:
+        a["_onednn"] = onednn  # type: ignore[index]
 
 
 def _run(op: Operation, n: Any, kwargs: Mapping[str, Any]) -> tuple[list[Args], bool]:
@@ -409,6 +467,7 @@ def _run(op: Operation, n: Any, kwargs: Mapping[str, Any]) -> tuple[list[Args], 
         args = op.bind(axis_n, raw)
         _domain(op, args)
         axes.append(args)
+    _mark_backend(axes)
     for r in op.requires:
         if any(A.is_false(r.holds(a)) for a in axes):
             text = r.nd(axes) if isinstance(r, _Check) else r.text(axes[0])
@@ -504,6 +563,7 @@ def accepted_lengths(n: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0
         args = CONV_TRANSPOSE1D.bind(axis_n, raw)
         _domain(CONV_TRANSPOSE1D, args)
         axes.append(args)
+    _mark_backend(axes)
     bounds = [CONV_TRANSPOSE1D.accepted(a) for a in axes]  # type: ignore[misc]
     numeric = not any(A.is_symbolic(*lo_hi) for lo_hi in bounds)
     if numeric and (any(isinstance(a["padding"], str) for a in axes) or any(lo > hi for lo, hi in bounds)):

@@ -6,14 +6,17 @@ One JSON line per case (see tests/conformance/_harness.py). Ops, named as the mo
 * ``Conv1d`` / ``ConvTranspose1d``: the modules (constructor + forward, ``output_size`` when given);
 * ``conv2d``, ``conv3d``, ``Conv2d``, ``conv_transpose2d``, ``ConvTranspose2d``, ``ConvTranspose3d``,
   ...: seeded random N-d spot checks (list-valued args, list-valued lengths), incl. refusals;
-* ``batched:<op>``: batch 2 x 2 channels, which CPU runs through oneDNN (compare refusals only);
+* 1-D/N-d inputs past oneDNN's size threshold (torch switches backend and error texts);
+* ``batched:<op>``: batch 2 x 2 channels, which CPU always runs through oneDNN (outside the model:
+  the test checks it accepts every length the model gives and refuses only what the model refuses);
 * ``meta:<op>``: the same call on ``device="meta"``, torch's shape-only path (not the model's
   reference: it skips most checks; the conformance test only compares its lengths).
 
 The grid is the one in the issue (n <= 8, kernel <= 5, stride <= 4, dilation <= 3, padding <= 3,
 output_padding <= 4), every output_size from L0-2 to L0+stride+1, plus a small grid of invalid
 values (stride, dilation <= 0, negative paddings, padding strings). Cases the model declares out of
-its domain (kernel_size < 1, padding='same' with dilation < 0) are not probed.
+its domain (kernel_size < 1, padding='same' with dilation < 0, dilation 0 on oneDNN transposed
+calls) are not probed.
 """
 
 from __future__ import annotations
@@ -123,7 +126,9 @@ def forward() -> None:
         for api, name in (("functional", "conv1d"), ("module", "Conv1d")):
             _emit(name, "conv", api, _fwd_args(n, k, s, p, d))
     # refusals: non-positive stride/dilation, negative padding, strings, and their order
-    for n, k, s, d, p in itertools.product(range(0, 5), range(1, 4), (-1, 0, 1, 2), (-1, 0, 1, 2), (-1, 0, 2, *STRINGS, "foo")):
+    for n, k, s, d, p in itertools.product(
+        range(0, 5), range(1, 4), (-1, 0, 1, 2), (-1, 0, 1, 2), (-1, 0, 2, *STRINGS, "foo")
+    ):
         args = _fwd_args(n, k, s, p, d)
         if _in_domain(args):
             for api, name in (("functional", "conv1d"), ("module", "Conv1d")):
@@ -174,20 +179,46 @@ def spot_nd(rng: random.Random) -> None:
             if fwd["padding"] != "same" or min(d) >= 0:
                 _emit(f"conv{ndim}d", "conv", "functional", fwd)
                 _emit(f"Conv{ndim}d", "conv", "module", fwd)
+            if 0 in d and min(k[-2:]) > 3:
+                continue  # dilation 0 on a oneDNN transposed call: outside the model
             _emit(f"conv_transpose{ndim}d", "conv_transpose", "functional", _t_args(n, k, s, p, op, d))
             _emit(f"ConvTranspose{ndim}d", "conv_transpose", "module", _t_args(n, k, s, p, op, d))
-            size = [
-                _min_length(*axis) + rng.choice((-1, 0, 0, 1, 2))
-                for axis in zip(n, k, s, p, d, strict=True)
-            ]
+            size = [_min_length(*axis) + rng.choice((-1, 0, 0, 1, 2)) for axis in zip(n, k, s, p, d, strict=True)]
             _emit(f"ConvTranspose{ndim}d", "conv_transpose", "module", _t_args(n, k, s, p, op, d, size))
 
 
+def large() -> None:
+    """Batch-1 calls torch runs through oneDNN: inputs with size(2)·size(3) > 20480, 4x4 kernels."""
+    for n in (20480, 20481):
+        for k, s, p, op, d in ((3, 1, 0, 0, 0), (3, 1, 0, 1, 1), (3, 2, 1, 1, 1), (3, 2, 0, 2, 1)):
+            _emit("conv1d", "conv", "functional", _fwd_args(n, k, s, p, d))
+            if d > 0 or n == 20480:  # dilation 0 on oneDNN transposed calls is outside the model
+                _emit("conv_transpose1d", "conv_transpose", "functional", _t_args(n, k, s, p, op, d))
+        # transposed lengths -2..2 (oneDNN returns a zero length, native kernels refuse it)
+        for k, s, d, op in itertools.product((1, 3), (1, 2), (1, 2), (0, 1)):
+            for p in range(
+                ((n - 1) * s + d * (k - 1) + 1 + op) // 2 - 1, ((n - 1) * s + d * (k - 1) + 1 + op) // 2 + 2
+            ):
+                _emit("conv_transpose1d", "conv_transpose", "functional", _t_args(n, k, s, p, op, d))
+                _emit("ConvTranspose1d", "conv_transpose", "module", _t_args(n, k, s, p, op, d))
+    for n in ([144, 142], [145, 145], [145, 145, 2]):
+        ndim = len(n)
+        _emit(f"conv{ndim}d", "conv", "functional", _fwd_args(n, [3] * ndim, 1, 0, [1] * (ndim - 1) + [0]))
+        _emit(f"conv_transpose{ndim}d", "conv_transpose", "functional", _t_args(n, [1] * ndim, 1, 200, 0, 1))
+    for n, k, p, op in itertools.product(([1, 1], [2, 1], [1, 1, 1]), (4, 5), (1, 2, 3), (0, 1)):
+        ndim = len(n)
+        k = [k] * ndim
+        _emit(f"conv_transpose{ndim}d", "conv_transpose", "functional", _t_args(n, k, 2, [p] * ndim, [op] * ndim, 1))
+        _emit(f"conv{ndim}d", "conv", "functional", _fwd_args(n, k, 1, [p] * ndim, [1, 0, 1][:ndim]))
+
+
 def batched() -> None:
-    """Batch 2 x 2 channels: oneDNN on CPU; only refused-or-not (and lengths) are compared."""
+    """Batch 2 x 2 channels: always oneDNN on CPU."""
     for n, k, s, d, p in itertools.product(range(0, 6), range(1, 5), range(1, 4), range(0, 4), (0, 1, 2, *STRINGS)):
         _emit("batched:conv1d", "conv", "functional", _fwd_args(n, k, s, p, d), batch=2)
-    for n, k, s, d, p, op in itertools.product(range(0, 6), range(1, 5), range(0, 4), range(0, 4), range(0, 3), range(4)):
+    for n, k, s, d, p, op in itertools.product(
+        range(0, 6), range(1, 5), range(0, 4), range(0, 4), range(0, 3), range(4)
+    ):
         _emit("batched:conv_transpose1d", "conv_transpose", "functional", _t_args(n, k, s, p, op, d), batch=2)
 
 
@@ -204,6 +235,7 @@ def main() -> None:
     forward()
     transposed()
     spot_nd(random.Random(0))
+    large()
     batched()
     meta()
     print(f"torch {torch.__version__}: probe took {time.perf_counter() - start:.1f}s", file=sys.stderr)
