@@ -110,14 +110,20 @@ def monotone(pair: Pair, expect: str = "proved", iff: Any = None, label: str = "
 
 def round_trip(pair: Pair, expect: str, iff: Any = None, a: Expr | None = "given", label: str = "") -> Claim:
     """Family 1: every transposed length the framework accepts maps back to n under the forward convolution."""
-    value = pair.a if a == "given" else a
-    T = pair.transposed(value)
-    which = "every accepted output padding" if value is not None else f"the {pair.inferred_word} length"
+    choice = pair.a if a == "given" else a
+    T = pair.transposed(choice)
+    which = "every accepted output padding" if choice is not None else f"the {pair.inferred_word} length"
     prop = sp.Implies(pair.forward_accepts(T), sp.Eq(pair.forward(T), pair.n))
     statement = f"forward(transposed(n)) = n for {which}"
-    shows = lambda v: f"on length {value(pair.n, v)} gives {value(T, v)}; forward gives {value(pair.forward(T), v)}"  # noqa: E731
+
+    def shows(v: Mapping[str, int]) -> str:
+        back = value(pair.forward(T), v)
+        n_value = value(pair.n, v)
+        relation = "≠" if back != n_value else "="
+        return f"on length {n_value} gives {value(T, v)}; forward gives {back} {relation} {n_value}"
+
     return _claim(
-        pair, "round trip", "1 round trip", statement, prop, expect, iff, (pair.accepts(value),), label, shows
+        pair, "round trip", "1 round trip", statement, prop, expect, iff, (pair.accepts(choice),), label, shows
     )
 
 
@@ -191,3 +197,13 @@ def inverse_of_forward(pair: Pair, expect: str, iff: Any = None, a: Expr | None 
     shows = lambda v: f"forward({value(L, v)}) = {value(image, v)}; transposed gives {value(T, v)}"  # noqa: E731
     pre = (pair.forward_accepts(L), accepts)
     return _claim(pair, "restores the forward input", "6 inverse", statement, prop, expect, iff, pre, label, shows)
+
+
+def holds(operation: Any, n: Any, exclude: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """The conjunction of a framework operation's requirements at one symbolic call.
+
+    ``exclude`` drops the requirements whose rule mentions any of the given words (e.g. the
+    output-length check, for claims about when that check fires).
+    """
+    kept = [c.predicate for c in operation.conditions(n, **kwargs) if not any(w in c.requirement.rule for w in exclude)]
+    return sp.And(*kept)
