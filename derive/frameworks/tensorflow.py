@@ -63,12 +63,25 @@ class _Op(Operation):
     per_axis_from: int = 0
     # the number of spatial axes of the real op (1 for conv1d*, 2 for conv2d*, 3 for conv3d*)
     rank: int = 2
+    # requirements from this index on involve the caller's chosen output length (output_shape), so
+    # accepted_lengths() skips them; None when the caller cannot choose the output length
+    output_from: int | None = None
 
     def bind(self, n: Any, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         args = super().bind(n, kwargs)
         if self.validate is not None:
             self.validate(args)
         return args
+
+    def accepted_lengths(self, n: Any, **kwargs: Any) -> tuple[Any, Any]:
+        """The interval of output lengths the caller may choose (checks that do not involve it first)."""
+        if self.accepted is None or self.output_from is None:
+            return super().accepted_lengths(n, **kwargs)
+        args = self.bind(n, {**kwargs, "output_shape": 0})  # a placeholder, never checked
+        for r in self.requires[: self.output_from]:
+            if A.is_false(r.holds(args)):
+                raise FrameworkError(self.framework, r.text(args), r.error, r.rule)
+        return self.accepted(args)
 
 
 def call_nd(op: _Op, ns: Sequence[Any], per_axis: Sequence[Mapping[str, Any]]) -> tuple[Any, ...]:
@@ -377,6 +390,7 @@ def _conv_transpose(name: str, *, explicit: bool, rank: int) -> _Op:
         validate=lambda a: _validate(a, transposed=True),
         per_axis_from=len(reqs) + 3,
         rank=rank,
+        output_from=len(reqs) + 2,
     )
 
 
@@ -462,13 +476,23 @@ def conv_transpose_length(
 
 
 def conv1d_transpose_length(
-    n: Any, kernel_size: Any, output_shape: Any, strides: Any = 1, padding: Any = "SAME", dilations: Any = 1,
+    n: Any,
+    kernel_size: Any,
+    output_shape: Any,
+    strides: Any = 1,
+    padding: Any = "SAME",
+    dilations: Any = 1,
     device: str = "CPU",
 ) -> Any:
     """``output_shape`` when ``tf.nn.conv1d_transpose`` accepts it (explicit padding is a TypeError)."""
     return CONV1D_TRANSPOSE(
-        n, kernel_size=kernel_size, output_shape=output_shape, strides=strides, padding=padding,
-        dilations=dilations, device=device,
+        n,
+        kernel_size=kernel_size,
+        output_shape=output_shape,
+        strides=strides,
+        padding=padding,
+        dilations=dilations,
+        device=device,
     )
 
 
@@ -485,30 +509,26 @@ def accepted_lengths(
     """
     op = _transpose_op(n)
     kwargs = dict(
-        kernel_size=kernel_size, strides=strides, padding=_padding_column(n, padding), dilations=dilations, device=device
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=_padding_column(n, padding),
+        dilations=dilations,
+        device=device,
     )
     if not isinstance(n, (tuple, list)):
-        return _accepted_one(op, n, kwargs)
+        return op.accepted_lengths(n, **kwargs)
     rank = len(n)
     split = {key: per_axis(rank, key, kwargs[key]) for key in ("kernel_size", "strides", "padding", "dilations")}
-    rows = [{**kwargs, **{key: split[key][i] for key in split}} for i in range(rank)]
-    # the whole-call checks (padding form, CPU dilation, pad signs) come first, as in TF
-    axes = [op.bind(x, {**kw, "output_shape": 0}) for x, kw in zip(n, rows, strict=True)]
+    rows = [{**kwargs, **{key: split[key][i] for key in split}, "output_shape": 0} for i in range(rank)]
+    # the checks that do not involve output_shape come once for the whole call, as in TF
+    axes = [op.bind(x, kw) for x, kw in zip(n, rows, strict=True)]
     for i, args in enumerate(axes):
         args["_axis"], args["_axes"] = i, axes
-    for r in op.requires[: op.per_axis_from - 1]:
+    for r in op.requires[: op.output_from]:
         for args in axes:
             if A.is_false(r.holds(args)):
                 raise FrameworkError(op.framework, r.text(args), r.error, r.rule)
     return tuple(accepted_interval(args, args["n"]) for args in axes)
-
-
-def _accepted_one(op: _Op, n: Any, kwargs: dict[str, Any]) -> tuple[Any, Any]:
-    args = op.bind(n, {**kwargs, "output_shape": 0})
-    for r in op.requires[: op.per_axis_from - 1]:
-        if A.is_false(r.holds(args)):
-            raise FrameworkError(op.framework, r.text(args), r.error, r.rule)
-    return accepted_interval(args, n)
 
 
 OPERATIONS = (CONV2D, CONV1D, CONV1D_TRANSPOSE, CONV2D_TRANSPOSE, CONV3D_TRANSPOSE)

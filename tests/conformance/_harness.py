@@ -26,9 +26,7 @@ HERE = Path(__file__).parent
 def _run(script: str, env_items: tuple[tuple[str, str], ...]) -> tuple[list[dict], float]:
     env = {**os.environ, **dict(env_items), "PYTHONPATH": str(HERE.parent.parent)}
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, str(HERE / script)], capture_output=True, text=True, env=env, timeout=3000
-    )
+    proc = subprocess.run([sys.executable, str(HERE / script)], capture_output=True, text=True, env=env, timeout=3000)
     took = time.perf_counter() - start
     if proc.returncode != 0:
         raise AssertionError(f"{script} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
