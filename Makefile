@@ -3,7 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: prove test lint bench clean
+.PHONY: prove test lint bench clean frameworks
+
+# frameworks whose pins clash with the main venv (old numpy, own protobuf) get a venv each; the
+# conformance harness runs their probes with DERIVE_<NAME>_PYTHON (tests/conformance/_harness.py)
+SIDE      := tinygrad paddle mxnet chainer
+SIDE_DIR  := .venv-frameworks
+REQS      := tests/conformance/requirements
+SIDE_ENV  := $(foreach f,$(SIDE),DERIVE_$(shell echo $(f) | tr a-z A-Z)_PYTHON=$(abspath $(SIDE_DIR)/$(f)/bin/python))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +24,21 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test,cvc5,conformance]'
 	touch $@ $(VENV)/.core
 
+$(SIDE_DIR)/%/.ok: $(REQS)/%.txt
+	rm -rf $(SIDE_DIR)/$*
+	$(PYTHON) -m venv $(SIDE_DIR)/$*
+	if [ -f $(REQS)/$*.pre.txt ]; then $(SIDE_DIR)/$*/bin/pip install -q -r $(REQS)/$*.pre.txt; fi
+	$(SIDE_DIR)/$*/bin/pip install -q --no-build-isolation -r $<
+	touch $@
+
+frameworks: $(foreach f,$(SIDE),$(SIDE_DIR)/$(f)/.ok)
+
 prove: $(VENV)/.core
 	$(BIN)/derive prove
 
-test: $(VENV)/.test
+test: $(VENV)/.test frameworks
 	$(BIN)/ruff check derive tests proofs bench
-	$(BIN)/pytest
+	$(SIDE_ENV) $(BIN)/pytest
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check derive tests proofs bench
@@ -31,4 +47,4 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(SIDE_DIR) .pytest_cache

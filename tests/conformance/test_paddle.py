@@ -1,0 +1,45 @@
+"""PaddlePaddle's real conv1d / conv1d_transpose (and 2-D) lengths and refusals against derive's model."""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.frameworks import paddle
+
+from ._harness import disagreements, probe
+
+pytestmark = pytest.mark.conformance
+
+
+def _tuples(args: dict) -> dict:
+    return {key: tuple(v) if isinstance(v, list) else v for key, v in args.items()}
+
+
+def predict(row: dict):
+    """The model's answer for one probe record (2-D records come back as lists)."""
+    args = _tuples(row["args"])
+    n = args.pop("n")
+    fn = paddle.conv_length if row["op"] == "conv" else paddle.conv_transpose_length
+    out = fn(n, **args)
+    return list(out) if isinstance(out, tuple) else out
+
+
+def test_paddle_agrees_with_model():
+    """Every probed Paddle length and refusal message matches the model."""
+    rows = probe("probe_paddle.py")
+    bad = disagreements(rows, predict)
+    assert bad == [], "\n".join(bad[:20])
+
+
+def test_paddle_output_padding_bounded_by_stride_on_cpu():
+    """No accepted 1-D conv1d_transpose call has output_padding >= stride, whatever the dilation."""
+    rows = probe("probe_paddle.py")
+    accepted = [
+        r
+        for r in rows
+        if r["op"] == "conv_transpose"
+        and isinstance(r["args"]["n"], int)
+        and "length" in r
+        and r["args"].get("output_padding", 0) > 0
+    ]
+    assert accepted and all(r["args"]["output_padding"] < r["args"]["stride"] for r in accepted)
