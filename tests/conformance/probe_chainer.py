@@ -1,15 +1,13 @@
 """Probe Chainer's convolution_1d / deconvolution_1d (and N-d) output lengths; one JSON object per case.
 
-Run by tests/conformance/test_chainer.py through the harness. Chainer 7.8.1 needs numpy<1.24 and
-usually lives in its own venv: the harness runs this probe with ``DERIVE_CHAINER_PYTHON`` when that is set. Every case runs the real function on
-CPU (numpy) arrays.
-"""
+Run by tests/conformance/test_chainer.py through the harness. Chainer 7.8.1 needs numpy<1.24 and usually lives
+in its own venv: the harness runs this probe with ``DERIVE_CHAINER_PYTHON`` when that is set. Every case runs
+the real function on CPU (numpy) arrays."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
 import sys
 import time
 

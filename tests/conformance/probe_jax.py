@@ -1,8 +1,9 @@
 """Probe jax.lax.conv_general_dilated and jax.lax.conv_transpose output lengths (JSON lines on stdout).
 
 Every case goes through ``jax.eval_shape`` (JAX's own shape rules, the real path of a jitted
-program); a deterministic sample of them, and the first cases of every refusal class, also run
-the op on real arrays (recorded as separate rows with ``"via": "run"``).
+program; cases are traced in batches, each inside its own try/except); a deterministic sample,
+and the first cases of every refusal class, also run the op on real arrays (recorded as
+separate rows with ``"via": "run"``).
 
 Grid (1-D): n 1..8, kernel 1..5, stride 1..4, rhs dilation 1..3; forward: SAME, SAME_LOWER, VALID,
 same_lower (any case), an unknown string, explicit (lo, hi) with lo, hi in -3..3; lhs dilation 2..3
@@ -30,7 +31,7 @@ except Exception as e:  # pragma: no cover - depends on the environment
     print(json.dumps({"skip": f"jax unavailable: {e!r}"}))
     sys.exit(0)
 
-SAMPLE = int(os.environ.get("DERIVE_JAX_SAMPLE", "97"))  # run the real op on ~1 case in SAMPLE
+SAMPLE = int(os.environ.get("DERIVE_JAX_SAMPLE", "199"))  # run the real op on ~1 case in SAMPLE
 RUN_PER_ERROR = 3  # real runs for the first cases of each refusal message class
 
 sd = jax.ShapeDtypeStruct
@@ -43,9 +44,9 @@ def _jsonable(padding):
     return [list(p) if isinstance(p, tuple) else p for p in padding]
 
 
-def _outcome(fn, *shapes):
+def _outcome(fn, *args):
     try:
-        out = fn(*shapes)
+        out = fn(*args)
         return {"shape": list(out.shape)}
     except Exception as e:  # the framework's refusal: keep its class and message
         return {"error": f"{type(e).__name__}: {e}"}
@@ -61,19 +62,52 @@ def _emit(op, args, outcome, spatial, via):
     print(json.dumps(row))
 
 
+CASES: list[tuple] = []
+BATCH = 256
+
+
 def _case(op, args, build, lhs_shape, rhs_shape, spatial):
-    """Record eval_shape, and for a sample (or a new refusal class) a real run too."""
-    shaped = _outcome(lambda x, w: jax.eval_shape(build, x, w), sd(lhs_shape, jnp.float32), sd(rhs_shape, jnp.float32))
-    _emit(op, args, shaped, spatial, "eval_shape")
-    key = json.dumps([op, args], sort_keys=True)
-    run = zlib.crc32(key.encode()) % SAMPLE == 0
-    if "error" in shaped:
-        cls = shaped["error"].split(":")[0] + shaped["error"][shaped["error"].find(":") :][:40]
-        _errors_run[cls] = _errors_run.get(cls, 0) + 1
-        run = run or _errors_run[cls] <= RUN_PER_ERROR
-    if run:
-        real = _outcome(lambda x, w: build(x, w), jnp.ones(lhs_shape, jnp.float32), jnp.ones(rhs_shape, jnp.float32))
-        _emit(op, args, real, spatial, "run")
+    CASES.append((op, args, build, lhs_shape, rhs_shape, spatial))
+
+
+def _eval_batch(batch):
+    """One ``jax.eval_shape`` over many cases: each op is traced (JAX's shape rule runs at bind
+    time) inside its own try/except, so one refusal does not hide the others."""
+    outcomes: list[dict] = [{} for _ in batch]
+
+    def traced(*arrays):
+        outs = []
+        for i, (_, _, build, *_rest) in enumerate(batch):
+            try:
+                outs.append(build(arrays[2 * i], arrays[2 * i + 1]))
+                outcomes[i] = {"index": len(outs) - 1}
+            except Exception as e:  # the framework's refusal: keep its class and message
+                outcomes[i] = {"error": f"{type(e).__name__}: {e}"}
+        return tuple(outs)
+
+    specs = []
+    for _, _, _, lhs, rhs, _ in batch:
+        specs += [sd(lhs, jnp.float32), sd(rhs, jnp.float32)]
+    shapes = jax.eval_shape(traced, *specs)
+    return [o if "error" in o else {"shape": list(shapes[o["index"]].shape)} for o in outcomes]
+
+
+def _flush():
+    """Record eval_shape for every case, and for a sample (or a new refusal class) a real run too."""
+    for start in range(0, len(CASES), BATCH):
+        batch = CASES[start : start + BATCH]
+        for (op, args, build, lhs_shape, rhs_shape, spatial), shaped in zip(batch, _eval_batch(batch), strict=True):
+            _emit(op, args, shaped, spatial, "eval_shape")
+            key = json.dumps([op, args], sort_keys=True)
+            run = zlib.crc32(key.encode()) % SAMPLE == 0
+            if "error" in shaped:
+                cls = shaped["error"][:60]
+                _errors_run[cls] = _errors_run.get(cls, 0) + 1
+                run = run or _errors_run[cls] <= RUN_PER_ERROR
+            if run:
+                x, w = jnp.ones(lhs_shape, jnp.float32), jnp.ones(rhs_shape, jnp.float32)
+                _emit(op, args, _outcome(build, x, w), spatial, "run")
+    CASES.clear()
 
 
 def forward(ns, ks, s, padding, ld, rd):
@@ -125,15 +159,16 @@ def main():
     start = time.perf_counter()
     ns, ks, ss, ds, pads = range(1, 9), range(1, 6), range(1, 5), range(1, 4), range(-3, 4)
     for n, k, s, d in itertools.product(ns, ks, ss, ds):
+        pairs = list(itertools.product(pads, pads))
         for mode in ("SAME", "SAME_LOWER", "VALID"):
             forward((n,), (k,), (s,), mode, (1,), (d,))
         if d == 1 and s <= 2:
             forward((n,), (k,), (s,), "same_lower", (1,), (d,))
-        for lo, hi in itertools.product(pads, pads):
+        for lo, hi in pairs:
             forward((n,), (k,), (s,), [(lo, hi)], (1,), (d,))
         for mode in ("SAME", "VALID"):
             transpose((n,), (k,), (s,), mode, (d,))
-        for lo, hi in itertools.product(pads, pads):
+        for lo, hi in pairs:
             transpose((n,), (k,), (s,), [(lo, hi)], (d,))
         for lo, hi in itertools.product(range(-1, 4), range(-1, 4)):
             transpose((n,), (k,), (s,), [(lo, hi)], (d,), consistent=True)
@@ -171,6 +206,7 @@ def main():
         if not isinstance(p2, str):
             transpose(n2, k2, s2, [tuple(abs(v) for v in p) for p in p2], d2, consistent=True)
     forward((5, 4), (3, 2), (1, 2), [(1, 1), (2, 0)], (2, 3), (1, 1))
+    _flush()
     print(f"probe_jax: jax {jax.__version__}, {time.perf_counter() - start:.1f}s", file=sys.stderr)
 
 

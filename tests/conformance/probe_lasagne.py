@@ -1,10 +1,12 @@
 """Probe Lasagne's Conv2DLayer / TransposedConv2DLayer lengths (one axis at a time); one JSON object per case.
 
-Run by tests/conformance/test_lasagne.py through the harness. Lasagne 0.2.dev1 (GitHub master; PyPI
-only has 0.1, without TransposedConv2DLayer) runs on Theano 1.0.5, which needs numpy<1.24 and
-``THEANO_FLAGS=blas.ldflags=`` on current systems; it usually lives in its own venv: the harness runs this probe with ``DERIVE_LASAGNE_PYTHON`` when that is set. Each case builds the layer (Lasagne's static ``output_shape``, recorded as ``static``),
-compiles it with Theano and runs it: ``length`` is the length of the array Theano really returns, or
-``error`` Theano's refusal. Lasagne itself checks nothing; Theano does, at compile or at run time.
+Run by tests/conformance/test_lasagne.py through the harness. Lasagne 0.2.dev1 (GitHub master; PyPI only has
+0.1, without TransposedConv2DLayer) runs on Theano 1.0.5, which needs numpy<1.24 and
+``THEANO_FLAGS=blas.ldflags=`` on current systems; it usually lives in its own venv: the harness runs this probe
+with ``DERIVE_LASAGNE_PYTHON`` when that is set. Each case builds the layer (Lasagne's static ``output_shape``,
+recorded as ``static``), compiles it with Theano and runs it: ``length`` is the length of the array Theano
+really returns, or ``error`` Theano's refusal. Lasagne itself checks nothing; Theano does, at compile or at run
+time.
 
 One axis is probed as the height of a ``(n, 1)`` image (Lasagne has no 1-D transposed layer).
 """

@@ -1,9 +1,9 @@
 """Probe MXNet 1.x Convolution / Deconvolution output lengths; prints one JSON object per case.
 
-Run by tests/conformance/test_mxnet.py through the harness, once with oneDNN (the pip default) and once
-with ``MXNET_MKLDNN_ENABLED=0``. MXNet 1.9.1 needs numpy<1.24 and usually lives in its own venv: the harness runs this probe with ``DERIVE_MXNET_PYTHON`` when that is set. Every case really runs the operator imperatively (``mx.nd``) and waits for it,
-so execution-time refusals (oneDNN) are seen too.
-"""
+Run by tests/conformance/test_mxnet.py through the harness, once with oneDNN (the pip default) and once with
+``MXNET_MKLDNN_ENABLED=0``. MXNet 1.9.1 needs numpy<1.24 and usually lives in its own venv: the harness runs
+this probe with ``DERIVE_MXNET_PYTHON`` when that is set. Every case really runs the operator imperatively
+(``mx.nd``) and waits for it, so execution-time refusals (oneDNN) are seen too."""
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
 """Probe PaddlePaddle's conv1d / conv1d_transpose (and 2-D) output lengths; one JSON object per case.
 
-Run by tests/conformance/test_paddle.py through the harness. paddlepaddle is large and usually lives in
-its own venv: the harness runs this probe with ``DERIVE_PADDLE_PYTHON`` when that is set. Every case runs the real operator (dynamic
-mode, CPU); Paddle computes shapes eagerly, so this is also its shape path.
-"""
+Run by tests/conformance/test_paddle.py through the harness. paddlepaddle is large and usually lives in its own
+venv: the harness runs this probe with ``DERIVE_PADDLE_PYTHON`` when that is set. Every case runs the real
+operator (dynamic mode, CPU); Paddle computes shapes eagerly, so this is also its shape path."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
 """Probe tinygrad's conv2d / conv_transpose2d output lengths; prints one JSON object per case.
 
-Run by tests/conformance/test_tinygrad.py through the harness. tinygrad is often installed in its own
-venv: the harness runs this probe with ``DERIVE_TINYGRAD_PYTHON`` when that is set. ``DEV`` defaults to ``PYTHON`` (the pure-Python device: needs no
-compiler). Shapes are tracked eagerly when the graph is built, which is where every refusal happens,
-so most cases only build the graph; every ``REALIZE_EVERY``-th accepted case is also computed and
-its realized shape checked.
-"""
+Run by tests/conformance/test_tinygrad.py through the harness. tinygrad is often installed in its own venv: the
+harness runs this probe with ``DERIVE_TINYGRAD_PYTHON`` when that is set. ``DEV`` defaults to ``PYTHON`` (the
+pure-Python device: needs no compiler). Shapes are tracked eagerly when the graph is built, which is where every
+refusal happens, so most cases only build the graph; every ``REALIZE_EVERY``-th accepted case is also computed
+and its realized shape checked."""
 
 from __future__ import annotations
 
