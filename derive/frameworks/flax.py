@@ -38,12 +38,12 @@ def _canonical(padding: Any, rank: int) -> Any:
     """``canonicalize_padding``: a string, a list of (lo, hi) pairs, or None (Flax refuses the format)."""
     if isinstance(padding, str):
         return padding
-    if isinstance(padding, int) and not isinstance(padding, bool) or A.is_symbolic(padding):
+    if (isinstance(padding, int) and not isinstance(padding, bool)) or A.is_symbolic(padding):
         return [(padding, padding)] * rank
     if isinstance(padding, Sequence) and len(padding) == rank:
         pairs = []
         for p in padding:
-            if isinstance(p, int) and not isinstance(p, bool) or A.is_symbolic(p):
+            if (isinstance(p, int) and not isinstance(p, bool)) or A.is_symbolic(p):
                 pairs.append((p, p))
             elif isinstance(p, tuple) and len(p) == 2:
                 pairs.append(p)
@@ -255,7 +255,9 @@ def _call(op: J._Op, n: Any, kwargs: dict[str, Any], columns: tuple[str, ...]) -
     ns = tuple(n) if isinstance(n, (tuple, list)) else (n,) * rank
     if len(ns) != rank:
         raise ParameterError("n", f"must have one length per kernel axis ({rank})", n)
-    per_column = {key: J._per_axis(rank, key, kwargs[key]) for key in ("kernel_size", *columns) if kwargs[key] is not None}
+    per_column = {
+        key: J._per_axis(rank, key, kwargs[key]) for key in ("kernel_size", *columns) if kwargs[key] is not None
+    }
     axes = []
     for i in range(rank):
         kw = {**kwargs, **{key: values[i] for key, values in per_column.items()}}

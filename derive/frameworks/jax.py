@@ -193,8 +193,10 @@ CONV = _Op(
         Requirement(
             "explicit padding is a sequence of (low, high) pairs",
             lambda a: not _explicit(a) or _pairs_ok(a["padding"]),
-            lambda a: "padding argument to conv_general_dilated should be a string or a sequence of "
-            f"(low, high) pairs, got {a['padding']}",
+            lambda a: (
+                "padding argument to conv_general_dilated should be a string or a sequence of "
+                f"(low, high) pairs, got {a['padding']}"
+            ),
             "ValueError",
         ),
         Requirement(
@@ -352,8 +354,10 @@ CONV_TRANSPOSE = _Op(
         Requirement(
             "explicit padding is a sequence of (low, high) pairs",
             lambda a: not _tr_explicit(a) or _pairs_ok(a["padding"]),
-            lambda a: "padding argument to conv_general_dilated should be a string or a sequence of "
-            f"(low, high) pairs, got {a['padding']}",
+            lambda a: (
+                "padding argument to conv_general_dilated should be a string or a sequence of "
+                f"(low, high) pairs, got {a['padding']}"
+            ),
             "ValueError",
         ),
         Requirement(
