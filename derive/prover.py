@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 
 import sympy as sp
 import z3
@@ -253,9 +252,3 @@ def _second_opinion(name: str, verdict: Verdict, guarded: list[sp.Basic], symbol
             )
         return status
     raise DeriveError(f"'second_opinions' must name 'box' or 'cvc5' (got {name!r})")
-
-
-@lru_cache(maxsize=4096)
-def prove_cached(proposition: sp.Basic, assume: tuple[sp.Basic, ...] = (), timeout: float = 10.0) -> Verdict:
-    """:func:`prove` memoised on its (hashable) arguments, for callers that ask the same thing often."""
-    return prove(proposition, assume, timeout)
