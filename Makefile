@@ -44,7 +44,9 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check derive tests proofs bench
 
 bench: $(VENV)/.test
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/queries.py
 
 clean:
 	rm -rf $(VENV) $(SIDE_DIR) .pytest_cache
