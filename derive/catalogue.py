@@ -2,7 +2,9 @@
 
 A proof script is a plain Python file under ``proofs/`` that defines ``CLAIMS`` (a list of
 :class:`~derive.claims.Claim`) and ends with ``if __name__ == "__main__": raise SystemExit(main(CLAIMS))``
-so that it runs on its own; ``derive prove`` runs them all.
+so that it runs on its own; ``derive prove`` runs them all. A script may also define
+``DERIVATIONS`` (a list of :class:`~derive.derivation.Derivation`): the step-by-step derivations
+that ``derive docs`` proves and writes into its framework's chapter.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .claims import Claim, Result, check
+from .derivation import Derivation
 from .errors import ParameterError
 
 DEFAULT_DIR = Path("proofs")
@@ -39,10 +42,32 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
     return found
 
 
-def load(scripts: Iterable[Path]) -> list[Claim]:
-    """Every claim the scripts declare, in order (each script is run with ``__name__ != "__main__"``)."""
+@dataclass(frozen=True)
+class Script:
+    """One loaded proof script."""
+
+    # the file name, e.g. "generic.py"
+    name: str
+    # its module docstring ("" when it has none)
+    doc: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the proof scripts declare: claims, derivations, and the scripts themselves, in order."""
+
+    claims: list[Claim]
+    derivations: list[Derivation]
+    scripts: list[Script]
+
+
+def load_catalogue(scripts: Iterable[Path]) -> Catalogue:
+    """Every claim and derivation the scripts declare, in order (each script is run with ``__name__ != "__main__"``)."""
     claims: list[Claim] = []
+    derivations: list[Derivation] = []
+    loaded: list[Script] = []
     seen: dict[str, str] = {}
+    seen_derivations: dict[tuple[str, str], str] = {}
     for script in scripts:
         namespace = runpy.run_path(str(script), run_name=f"derive_proofs.{script.stem}")
         declared = namespace.get("CLAIMS")
@@ -54,7 +79,24 @@ def load(scripts: Iterable[Path]) -> list[Claim]:
             seen[claim.id] = script.name
             object.__setattr__(claim, "script", script.name)
             claims.append(claim)
-    return claims
+        steps = namespace.get("DERIVATIONS", [])
+        if not isinstance(steps, list) or not all(isinstance(d, Derivation) for d in steps):
+            raise ParameterError("DERIVATIONS", "must be a list of derive.derivation.Derivation", str(script))
+        for derivation in steps:
+            key = derivation.key
+            if key in seen_derivations:
+                where = f"{seen_derivations[key]} and {script.name}"
+                raise ParameterError("derivation", f"is declared twice ({where})", "/".join(key))
+            seen_derivations[key] = script.name
+            object.__setattr__(derivation, "script", script.name)
+            derivations.append(derivation)
+        loaded.append(Script(script.name, namespace.get("__doc__") or ""))
+    return Catalogue(claims, derivations, loaded)
+
+
+def load(scripts: Iterable[Path]) -> list[Claim]:
+    """Every claim the scripts declare, in order (each script is run with ``__name__ != "__main__"``)."""
+    return load_catalogue(scripts).claims
 
 
 def select(claims: list[Claim], pattern: str | None) -> list[Claim]:

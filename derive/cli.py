@@ -112,7 +112,7 @@ def _shape_generic(args: argparse.Namespace) -> tuple[str, list[Any]]:
         elif args.what == "preimage":
             axis.pop("output_padding", None)
             iv = lengths.preimage(n, **axis)
-            results.append(None if iv.empty else (iv.lower, iv.upper))
+            results.append(None if iv.empty else _Interval(iv.lower, iv.upper))
         else:
             pad = axis.pop("padding", "same")
             extra = {"same": "end", "same_lower": "start"}.get(pad)
@@ -141,7 +141,9 @@ def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, l
         if value is not None:
             flag = f"--{key.replace('_', '-')}"
             if key not in names:
-                raise ParameterError(flag, f"is not an argument of {args.what} {args.op} (takes {', '.join(names)})", value)
+                raise ParameterError(
+                    flag, f"is not an argument of {args.what} {args.op} (takes {', '.join(names)})", value
+                )
             kwargs[key] = _framework_value(key, value)
     it = iter(extra)
     for token in it:
@@ -161,14 +163,23 @@ def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, l
     n_axes = [_int("n", v) for v in _axes("n", args.n) or []]
     n: Any = n_axes[0] if len(n_axes) == 1 else tuple(n_axes)
     result = fn(n, **kwargs)
-    return f"{args.what} {args.op}", [result]
+    # a tuple n gives one result per axis; an interval (accepted lengths) is a (lo, hi) pair
+    per_axis = list(result) if isinstance(n, tuple) else [result]
+    return f"{args.what} {args.op}", [_Interval(*r) if args.op == "accepted" else r for r in per_axis]
+
+
+class _Interval(tuple):
+    """An interval of lengths, printed ``lo..hi`` (and as a list in JSON)."""
+
+    def __new__(cls, lo: int, hi: int) -> _Interval:
+        return super().__new__(cls, (lo, hi))
 
 
 def _format(value: Any) -> str:
     if value is None:
         return "none"
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
-        return f"{value[0]}..{value[1]}"
+    if isinstance(value, _Interval):
+        return f"{value[0]}..{value[1]}" if value[0] <= value[1] else "none"
     return str(value)
 
 
@@ -243,7 +254,10 @@ def cmd_prove(args: argparse.Namespace) -> int:
 
     from . import catalogue
 
-    claims = catalogue.select(catalogue.load(catalogue.discover(args.paths)), args.k)
+    if args.docs and args.k:
+        raise ParameterError("--docs", "cannot be combined with -k (the documents cover the whole catalogue)", args.k)
+    loaded = catalogue.load_catalogue(catalogue.discover(args.paths))
+    claims = catalogue.select(loaded.claims, args.k)
     if not claims:
         raise ParameterError("-k", "selects no claim", args.k)
     show_progress = not args.json and sys.stderr.isatty()
@@ -257,8 +271,14 @@ def cmd_prove(args: argparse.Namespace) -> int:
         print("\r" + " " * 80 + "\r", end="", file=sys.stderr)
     if args.smt2:
         catalogue.write_smt2(report, Path(args.smt2))
+    docs_ok, docs_facts, docs_lines = True, None, []
+    if args.docs:
+        from . import document
+
+        inputs = document.collect(args.paths, report=report, catalogue=loaded)
+        docs_ok, docs_facts, docs_lines = _docs(inputs, Path(args.docs), Path(args.pdf), args.no_pdf, False)
     if args.json:
-        print(json.dumps(catalogue.as_json(report), indent=1))
+        print(json.dumps({**catalogue.as_json(report), **({"docs": docs_facts} if args.docs else {})}, indent=1))
     else:
         for line in catalogue.summary_lines(report):
             print(line)
@@ -271,7 +291,244 @@ def cmd_prove(args: argparse.Namespace) -> int:
         )
         for r in bad:
             print(f"OFF: {r.claim.id}: expected {r.claim.expect.value}, got {r.verdict}")
-    return 0 if report.ok else 1
+        for line in docs_lines:
+            if not line.startswith("OFF: "):
+                print(line)
+    return 0 if report.ok and docs_ok else 1
+
+
+# -- docs ----------------------------------------------------------------------------------
+
+
+def _docs(inputs: Any, out: Any, pdf: Any, no_pdf: bool, check: bool) -> tuple[bool, dict[str, Any], list[str]]:
+    """Write (or, with ``check``, compare) the documents of ``inputs``; returns ok, a JSON summary and text lines."""
+    from . import document
+
+    if out.exists() and not out.is_dir():
+        raise ParameterError("--out", "must be a directory", str(out))
+    files = document.render(inputs)
+    results = inputs.report.results
+    steps = [line for p in inputs.proofs for line in p.steps]
+    facts: dict[str, Any] = {
+        "claims": len(results),
+        "off_expectation": [r.claim.id for r in results if not r.ok],
+        "steps": len(steps),
+        "steps_proved": sum(1 for line in steps if line.verdict is not None and line.verdict.proved),
+    }
+    lines: list[str] = []
+    if check:
+        stale = document.differences(files, out)
+        lines += [f"stale: {out / name}" for name in stale]
+        lines.append(
+            f"{len(files) - len(stale)} of {len(files)} files up to date" + ("; run 'derive docs'" * bool(stale))
+        )
+        return not stale and inputs.ok, {"ok": not stale and inputs.ok, "stale": stale, **facts}, lines
+    written = document.write(files, out)
+    build = None if no_pdf else document.build_pdf(out, pdf)
+    ok = inputs.ok and (build is None or build.status != "failed") and not (build and build.problems)
+    facts = {
+        "ok": ok,
+        "files": [str(p) for p in written],
+        "pdf": str(build.pdf) if build and build.pdf else None,
+        "pdf_status": "not asked" if build is None else build.status,
+        "latex_problems": list(build.problems) if build else [],
+        **facts,
+    }
+    lines.append(f"wrote {len(written)} files in {out}: {', '.join(p.name for p in written)}")
+    if build is not None:
+        lines.append({"skipped": document.TEX_HINT, "built": f"built {build.pdf}"}.get(build.status, "LaTeX failed"))
+        lines += [f"LaTeX: {problem}" for problem in build.problems[:20]]
+    lines.append(
+        f"{facts['claims']} theorems, {len(facts['off_expectation'])} off expectation; "
+        f"{facts['steps']} derivation steps, {facts['steps_proved']} proved"
+    )
+    lines += [f"OFF: {claim_id}" for claim_id in facts["off_expectation"]]
+    return ok, facts, lines
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from . import document
+
+    start = time.perf_counter()
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ParameterError("--out", "must be a directory", str(out))
+    inputs = document.collect(args.paths, jobs=args.jobs)
+    ok, facts, lines = _docs(inputs, out, Path(args.pdf), args.no_pdf, args.check)
+    seconds = time.perf_counter() - start
+    if args.json:
+        print(json.dumps({**facts, "seconds": round(seconds, 2)}))
+    else:
+        print("\n".join(lines) + ("" if args.check else f"; in {seconds:.1f}s"))
+    return 0 if ok else 1
+
+
+# -- solve, explain, port ------------------------------------------------------------------
+
+
+def _layer_kwargs(extra: list[str], label: str) -> dict[str, Any]:
+    """``--kernel-size 3 --strides 2`` (the framework's own names) as keyword arguments."""
+    kwargs: dict[str, Any] = {}
+    it = iter(extra)
+    for token in it:
+        if not token.startswith("--"):
+            raise ParameterError("argument", f"must be --name value (a {label} argument)", token)
+        value = next(it, None)
+        if value is None:
+            raise ParameterError(token, "needs a value", None)
+        kwargs[token[2:].replace("-", "_")] = _framework_value(token, value)
+    return kwargs
+
+
+def _lengths(name: str, text: str | None) -> list[int]:
+    if text is None:
+        raise ParameterError(name, "is required", None)
+    return [_int(name.lstrip("-"), v) for v in _axes(name, text) or []]
+
+
+def _per_axis(kwargs: dict[str, Any], axes: int) -> list[dict[str, Any]]:
+    """One keyword dict per axis: comma tuples are split, single values shared."""
+    rows = []
+    for i in range(axes):
+        row = {}
+        for key, value in kwargs.items():
+            if (isinstance(value, tuple) and key != "padding") or (key == "padding" and _is_column(value, axes)):
+                if len(value) != axes:
+                    raise ParameterError(f"--{key.replace('_', '-')}", f"must have 1 or {axes} values", value)
+                row[key] = value[i]
+            else:
+                row[key] = value
+        rows.append(row)
+    return rows
+
+
+def _is_column(value: Any, axes: int) -> bool:
+    """A padding tuple is per axis when it holds one entry per axis and they are not a (lo, hi) pair of ints."""
+    return isinstance(value, tuple) and axes > 1 and len(value) == axes and not all(isinstance(v, int) for v in value)
+
+
+def _bounds(args: argparse.Namespace) -> Any:
+    from .solve import parse_range
+    from .spaces import Bounds, Range
+
+    high = None if args.max is None else _int("max", args.max)
+    if high is not None and high < 1:
+        raise ParameterError("--max", "must be a positive integer", args.max)
+    ranges = {}
+    for role, low in (("kernel", 1), ("stride", 1), ("dilation", 1), ("padding", 0)):
+        text = getattr(args, role)
+        if text is not None:
+            ranges[role] = parse_range(f"--{role}", text, low)
+        elif high is not None:
+            ranges[role] = Range(low, high)
+    modes = tuple(args.mode) if args.mode else None
+    return Bounds(**ranges, modes=modes)
+
+
+def _solution_lines(sol: Any, axes: str) -> list[str]:
+    head = f"{sol.operation}{axes}: n={sol.n} -> {sol.out}"
+    if not sol.answers:
+        out = [f"{head}: nothing fits", f"  why: {sol.why}"]
+        out += [f"  nearest: {x.length} with {x.text}" for x in sol.nearest]
+        return out
+    out = [f"{head}, simplest first"] + [f"  {a.text}" for a in sol.answers]
+    if sol.complete:
+        total = sol.configurations
+        counted = "" if total is None else f": {total} configuration{'s' * (total != 1)}"
+        out.append(f"  (all {len(sol.answers)} within the bounds{counted})")
+    else:
+        out.append("  ... more: raise --limit, or bound the knobs and use --all")
+    return out
+
+
+def _solution_json(sol: Any) -> dict[str, Any]:
+    return {
+        "framework": sol.framework,
+        "operation": sol.operation,
+        "n": sol.n,
+        "out": sol.out,
+        "answers": [
+            {
+                "text": a.text,
+                "fixed": dict(a.family.fixed),
+                "free": [{"knob": k, "start": s, "step": t} for k, s, t in a.family.free],
+                "count": a.count,
+                "first": a.first,
+            }
+            for a in sol.answers
+        ],
+        "complete": sol.complete,
+        "why": sol.why,
+        "nearest": [{"length": x.length, "configuration": x.configuration} for x in sol.nearest],
+    }
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from .solve import solve_axes
+
+    if args.all and args.limit is not None:
+        raise ParameterError("--all", "contradicts --limit (all answers, or the first N)", args.limit)
+    limit = None if args.all else (10 if args.limit is None else _int("limit", args.limit))
+    ns, outs = _lengths("--n", args.n), _lengths("--out", args.out)
+    sols = solve_axes(args.framework, tuple(ns), tuple(outs), _bounds(args), limit=limit, backend=args.backend)
+    if args.json:
+        print(json.dumps({"axes": [_solution_json(s) for s in sols]}))
+    else:
+        groups: dict[int, list[int]] = {}
+        for i, sol in enumerate(sols):
+            groups.setdefault(id(sol), []).append(i)
+        for i, sol in enumerate(sols):
+            axes = groups[id(sol)]
+            if axes[0] != i:
+                continue
+            label = "" if len(sols) == 1 else f" (axis {', '.join(map(str, axes))})"
+            print("\n".join(_solution_lines(sol, label)))
+    return 0 if all(s.answers for s in sols) else 1
+
+
+def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
+    from . import explain as E
+
+    ns = _lengths("--n", args.n)
+    kwargs = _layer_kwargs(extra, f"{args.framework} transposed convolution")
+    rows = _per_axis(kwargs, len(ns))
+    found = [E.explain(args.framework, n, backend=args.backend, **row) for n, row in zip(ns, rows, strict=True)]
+    if args.json:
+        print(json.dumps({"axes": [E.as_json(e) for e in found]}))
+    else:
+        for i, e in enumerate(found):
+            if len(found) > 1:
+                print(f"axis {i}:")
+            print("\n".join(E.lines(e)))
+    return 0 if all(e.refused is None for e in found) else 1
+
+
+def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
+    from . import port as P
+
+    kwargs = _layer_kwargs(extra, f"{args.source} transposed convolution")
+    p = P.port(args.source, args.target, source_backend=args.from_backend, target_backend=args.to_backend, **kwargs)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "source": p.source,
+                    "target": p.target,
+                    "configuration": p.configuration,
+                    "length": p.length,
+                    "domain": p.domain,
+                    "status": None if p.verdict is None else p.verdict.status.value,
+                    "counterexample": p.counterexample,
+                    "alternative": p.alternative,
+                }
+            )
+        )
+    else:
+        print("\n".join(P.lines(p)))
+    return 0 if p.proved else 1
 
 
 # -- entry ---------------------------------------------------------------------------------
@@ -322,6 +579,77 @@ def build_parser() -> _Parser:
     prove.add_argument("--json", action="store_true", help="machine-readable report")
     prove.add_argument("--smt2", metavar="DIR", help="write each decided query as SMT-LIB2 into DIR")
     prove.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    prove.add_argument(
+        "--docs",
+        nargs="?",
+        const="docs/derivations",
+        metavar="DIR",
+        help="also write the derivation documents from this run's verdicts (as 'derive docs'; default DIR "
+        "docs/derivations)",
+    )
+    prove.add_argument("--pdf", default="docs/derivations.pdf", help="with --docs: where the PDF goes")
+    prove.add_argument("--no-pdf", action="store_true", help="with --docs: write the .tex files only")
+    docs = sub.add_parser(
+        "docs",
+        help="write the LaTeX derivations (and the PDF when TeX is installed)",
+        description="Prove the catalogue and every derivation step, write one .tex per framework plus a main "
+        "document into --out, and build the PDF with latexmk/pdflatex when they are installed. Exit 0 when every "
+        "claim has its expected verdict, every step is proved and LaTeX reports no error or undefined reference.",
+    )
+    docs.add_argument("paths", nargs="*", help="proof scripts or directories (default: proofs/)")
+    docs.add_argument(
+        "--out", default="docs/derivations", help="directory of the .tex files (default docs/derivations)"
+    )
+    docs.add_argument("--pdf", default="docs/derivations.pdf", help="where the PDF goes (default docs/derivations.pdf)")
+    docs.add_argument("--no-pdf", action="store_true", help="write the .tex files only")
+    docs.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files in --out are stale")
+    docs.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    docs.add_argument("--json", action="store_true", help="machine-readable summary")
+
+    solve = sub.add_parser(
+        "solve",
+        help="every transposed-convolution setting that maps n to a target length",
+        description="Every setting of FRAMEWORK's transposed convolution that maps --n to --out, simplest first "
+        "(fewest knobs off their plain value, the stride nearest out/n first). Ranges are LO..HI or one value; "
+        "unbounded knobs give endless families (t >= 0). Comma lists give one length per axis (--n 4,4).",
+    )
+    solve.add_argument("framework", help="torch, keras, keras2 or tensorflow")
+    solve.add_argument("--n", help="input length (comma list for several axes)")
+    solve.add_argument("--out", help="target length (comma list for several axes)")
+    solve.add_argument("--kernel", help="kernel size range, e.g. 3 or 1..8")
+    solve.add_argument("--stride", help="stride range")
+    solve.add_argument("--dilation", help="dilation range")
+    solve.add_argument("--padding", help="padding range (each side), for frameworks with integer padding")
+    solve.add_argument("--mode", action="append", help="allowed padding mode, as the framework spells it (repeatable)")
+    solve.add_argument("--max", help="upper bound of every range not given")
+    solve.add_argument("--limit", help="number of answers (default 10)")
+    solve.add_argument("--all", action="store_true", help="every answer (needs bounded knobs)")
+    solve.add_argument("--backend", help="keras/keras2 backend (default: Keras' own shape)")
+    solve.add_argument("--json", action="store_true", help="machine-readable output")
+
+    explain = sub.add_parser(
+        "explain",
+        help="one transposed-convolution call: its length, formula, preimage and refusals",
+        description="derive explain FRAMEWORK --n N --<framework-argument> VALUE ... (the framework's own names, "
+        "e.g. --kernel-size 3 --strides 2 --padding same). Comma lists give one value per axis.",
+    )
+    explain.add_argument("framework", help="torch, keras, keras2 or tensorflow")
+    explain.add_argument("--n", help="input length (comma list for several axes)")
+    explain.add_argument("--backend", help="keras/keras2 backend (default: Keras' own shape)")
+    explain.add_argument("--json", action="store_true", help="machine-readable output")
+
+    port = sub.add_parser(
+        "port",
+        help="the same transposed convolution in another framework, proved for every n",
+        description="derive port FROM TO --<FROM-argument> VALUE ...: TO's setting with FROM's output length for "
+        "every input length (kernel, stride and dilation kept), proved; else a counterexample and the nearest "
+        "setting with a crop or pad.",
+    )
+    port.add_argument("source", help="the framework the layer is written in")
+    port.add_argument("target", help="the framework to write it in")
+    port.add_argument("--from-backend", help="keras/keras2 backend of the source")
+    port.add_argument("--to-backend", help="keras/keras2 backend of the target")
+    port.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -336,12 +664,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.what not in GENERIC and args.op is None:
                 raise ParameterError("what", f"must be one of {', '.join(GENERIC)} or a framework name", args.what)
             return cmd_shape(args, extra)
+        if args.command == "explain":
+            return cmd_explain(args, extra)
+        if args.command == "port":
+            return cmd_port(args, extra)
         if extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "check":
             return cmd_check(args)
         if args.command == "prove":
             return cmd_prove(args)
+        if args.command == "docs":
+            return cmd_docs(args)
+        if args.command == "solve":
+            return cmd_solve(args)
     except DeriveError as e:
         print(f"derive: error: {e}", file=sys.stderr)
         return 2

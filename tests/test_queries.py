@@ -1,0 +1,386 @@
+"""The constraint queries: solve against brute force, explain, port (re-proved), and their command lines."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from derive.cli import main
+from derive.errors import FrameworkError, ParameterError
+from derive.explain import explain
+from derive.port import port
+from derive.prover import prove
+from derive.solve import solve
+from derive.spaces import Bounds, Query, Range, Space, space
+
+ROOT = Path(__file__).parent.parent
+
+
+# -- solve against brute force ------------------------------------------------------------------
+
+
+def grid(sp: Space, b: Bounds, out: int) -> Iterator[dict[str, Any]]:
+    """Every configuration within the bounds, as the framework's keyword arguments (no closed forms)."""
+    ks = range(b.kernel.lo, b.kernel.hi + 1)
+    ss = range(b.stride.lo, b.stride.hi + 1)
+    ds = range(b.dilation.lo, b.dilation.hi + 1)
+    top = max(b.stride.hi, b.dilation.hi)
+    if sp.framework == "torch":
+        ps = range(b.padding.lo, b.padding.hi + 1)
+        for k, s, p, a, d in itertools.product(ks, ss, ps, range(top + 1), ds):
+            yield {"kernel_size": k, "stride": s, "padding": p, "output_padding": a, "dilation": d}
+    elif sp.framework in ("keras", "keras2"):
+        modes = b.modes or ("valid", "same")
+        for k, s, m, a, d in itertools.product(ks, ss, modes, (None, *range(top + 1)), ds):
+            yield {"kernel_size": k, "strides": s, "padding": m, "output_padding": a, "dilation_rate": d}
+    else:
+        ps = range(b.padding.lo, b.padding.hi + 1)
+        pads = [m for m in ("SAME", "VALID") if b.modes is None or m in b.modes]
+        if b.modes is None or "EXPLICIT" in b.modes:
+            pads += list(itertools.product(ps, ps))
+        for k, s, p, d in itertools.product(ks, ss, pads, ds):
+            yield {"kernel_size": k, "output_shape": out, "strides": s, "padding": p, "dilations": d}
+
+
+def brute(sp: Space, n: int, out: int, b: Bounds) -> list[dict[str, Any]]:
+    """The configurations whose model length is ``out``, sorted by the simplest-first key."""
+    found = []
+    for cfg in grid(sp, b, out):
+        dilation = cfg.get("dilation", cfg.get("dilation_rate", cfg.get("dilations")))
+        if dilation > 1 and cfg["kernel_size"] == 1:
+            continue  # degenerate: a dilated 1-wide kernel
+        try:
+            if sp.call(n, cfg) == out:
+                found.append(cfg)
+        except FrameworkError:
+            pass
+    q = Query(n, out, b)
+    return sorted(found, key=lambda c: sp.key(q, c))
+
+
+def box(k: str = "1..5", s: str = "1..5", d: str = "1..3", p: str | None = "0..4", modes: Any = None) -> Bounds:
+    def r(text: str) -> Range:
+        lo, _, hi = text.partition("..")
+        return Range(int(lo), int(hi or lo))
+
+    return Bounds(r(k), r(s), r(d), r(p) if p else Range(0), modes)
+
+
+BRUTE_CASES = [
+    ("torch", None, 4, 16, box()),
+    ("torch", None, 2, 5, box()),
+    ("torch", None, 1, 4, box()),
+    ("torch", None, 5, 2, box()),
+    ("torch", None, 3, 8, box(k="2..5", s="2..4", d="1..4", p="1..3")),
+    ("keras", None, 4, 16, box(p=None)),
+    ("keras", None, 2, 5, box(p=None)),
+    ("keras", None, 3, 3, box(p=None, d="1..4")),
+    ("keras", None, 1, 4, box(p=None)),
+    ("keras", None, 3, 8, box(p=None, modes=("same",))),
+    ("keras", "tensorflow", 4, 16, box(p=None)),
+    ("keras", "tensorflow", 3, 7, box(p=None)),
+    ("keras2", None, 2, 5, box(p=None)),
+    ("keras2", "tensorflow", 3, 6, box(p=None)),
+    ("tensorflow", None, 4, 16, box(p="0..3")),
+    ("tensorflow", None, 2, 5, box(p="0..3")),
+    ("tensorflow", None, 5, 2, box(p="1..3", d="1..2")),
+    ("tensorflow", None, 3, 8, box(p="0..3", modes=("VALID", "EXPLICIT"))),
+]
+
+
+@pytest.mark.parametrize(("framework", "backend", "n", "out", "bounds"), BRUTE_CASES)
+def test_solve_matches_brute_force(framework, backend, n, out, bounds):
+    """Within small bounds the solver lists exactly the brute-force configurations, in the same order."""
+    sp = space(framework, backend)
+    got = solve(sp, n, out, bounds, limit=None, verify_every=True)
+    members = [m for a in got.answers for m in a.family.members()]
+    assert members == brute(sp, n, out, bounds)
+    assert got.complete and got.configurations == len(members)
+
+
+FIRST = [
+    ("torch", None, 4, 16, "kernel_size=4+2t, stride=4, padding=t  (t >= 0)"),
+    ("keras", None, 4, 16, "kernel_size=1..4, strides=4"),
+    ("keras", None, 2, 5, "kernel_size=3, strides=2"),
+    ("keras2", None, 20, 200, "kernel_size=1..10, strides=10"),
+    ("tensorflow", None, 4, 16, "kernel_size>=1, output_shape=16, strides=4"),
+    ("tensorflow", None, 2, 5, "kernel_size=2..3, output_shape=5, strides=2, padding='VALID'"),
+]
+
+
+@pytest.mark.parametrize(("framework", "backend", "n", "out", "text"), FIRST)
+def test_simplest_answer_first(framework, backend, n, out, text):
+    """The first answer is the simplest one: the stride equal to the scale factor, no other knob changed."""
+    assert solve(framework, n, out, backend=backend, limit=1).answers[0].text == text
+
+
+@pytest.mark.parametrize("framework", ["torch", "keras", "keras2", "tensorflow"])
+def test_endless_families_hold_further_out(framework):
+    """Members far along an unbounded family still give the target (checked with the model)."""
+    sp = space(framework)
+    for answer in solve(sp, 3, 12, limit=6).answers:
+        steps = range(answer.count) if answer.count is not None else [0, 7, 31]
+        for t in steps:
+            assert sp.call(3, answer.family.member(t)) == 12
+
+
+def test_nothing_fits_says_why_and_nearest():
+    """Keras cannot shrink 4 to 2: the shortest length rule is named, and the nearest length is 3."""
+    got = solve("keras", 4, 2)
+    assert not got.answers and "the shortest from n=4 is 3" in got.why
+    assert [x.length for x in got.nearest] == [3]
+
+
+def test_bounds_that_block_are_named():
+    """When only the bounds block the target, the knobs outside them are named."""
+    got = solve("torch", 4, 40, box(k="1..3", s="1..3", d="1..3", p="0..3"))
+    assert "kernel_size=10 (outside 1..3)" in got.why
+    assert got.nearest[0].length < 40
+
+
+def test_large_bounds_first_page_is_fast():
+    """With bounds of 10^4 per knob the first answers come from the closed forms, well under a second."""
+    import time
+
+    big = Bounds(Range(1, 10**4), Range(1, 10**4), Range(1, 10**4), Range(0, 10**4))
+    start = time.perf_counter()
+    got = solve("torch", 4, 16, big, limit=20)
+    assert len(got.answers) == 20 and time.perf_counter() - start < 1.0
+
+
+BAD_SOLVE = [
+    ({"n": 0, "out": 4}, "'--n' must be a positive integer"),
+    ({"n": 4, "out": 16, "limit": 0}, "'--limit' must be a positive integer"),
+    ({"n": 4, "out": 16, "limit": None}, "'--all' needs an upper bound"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), BAD_SOLVE)
+def test_solve_refuses_bad_requests(kwargs, message):
+    """Bad lengths, limits and open-ended --all raise ParameterError naming the parameter."""
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(")):
+        solve("torch", **kwargs)
+
+
+# -- explain ------------------------------------------------------------------------------------
+
+EXPLAIN = [
+    (
+        "keras",
+        2,
+        {"kernel_size": 3, "strides": 2},
+        5,
+        (5, 6),
+        ["5: output_padding=None (the default) or output_padding=0", "6: output_padding=1"],
+    ),
+    (
+        "keras",
+        20,
+        {"kernel_size": 3, "strides": 10, "padding": "same"},
+        200,
+        (191, 200),
+        ["191..199: output_padding=0..8", "200: output_padding=None (the default) or output_padding=9"],
+    ),
+    (
+        "keras",
+        20,
+        {"kernel_size": 4, "strides": 10, "padding": "same"},
+        200,
+        (191, 200),
+        ["191..199: output_padding=1..9", "200: output_padding=None (the default)"],
+    ),
+    ("keras2", 26, {"kernel_size": 7}, 32, (32, 32), ["32: output_padding=None (the default) or output_padding=0"]),
+    (
+        "torch",
+        4,
+        {"kernel_size": 4, "stride": 4},
+        16,
+        (16, 19),
+        ["16..19: output_padding=0..3, or forward(x, output_size=16..19)"],
+    ),
+    (
+        "torch",
+        3,
+        {"kernel_size": 3, "stride": 2, "padding": 1, "output_size": 6},
+        6,
+        (5, 6),
+        ["5..6: output_padding=0..1, or forward(x, output_size=5..6)"],
+    ),
+    ("tensorflow", 2, {"kernel_size": 3, "strides": 2, "padding": "VALID"}, None, (5, 6), ["5..6: output_shape=5..6"]),
+    (
+        "tensorflow",
+        2,
+        {"kernel_size": 3, "strides": 2, "padding": "VALID", "output_shape": 6},
+        6,
+        (5, 6),
+        ["5..6: output_shape=5..6"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("framework", "n", "kwargs", "length", "preimage", "ways"), EXPLAIN)
+def test_explain(framework, n, kwargs, length, preimage, ways):
+    """explain gives the length, the forward preimage and the setting that reaches each length in it."""
+    e = explain(framework, n, **kwargs)
+    assert (e.length, e.preimage, [w.text for w in e.ways]) == (length, preimage, ways)
+
+
+def test_explain_ways_are_real():
+    """Every output_padding / output_shape range explain offers gives its lengths in the model, at both ends."""
+    for framework, n, kwargs, *_ in EXPLAIN:
+        e = explain(framework, n, **kwargs)
+        sp = space(framework)
+        cfg = {k: v for k, v in kwargs.items() if k != "output_size"}
+        for way in e.ways:
+            assert e.preimage[0] <= way.lengths[0] <= way.lengths[1] <= e.preimage[1]
+            found = re.search(r"(output_padding|output_shape)=(\d+)(?:\.\.(\d+))?", way.settings)
+            if found is None:  # only the default (None) reaches it
+                assert sp.call(n, sp.bind({**cfg, "output_padding": None})) == way.lengths[0]
+                continue
+            knob, first = found.group(1), int(found.group(2))
+            last = int(found.group(3) or first)
+            for value, length in ((first, way.lengths[0]), (last, way.lengths[1])):
+                assert sp.call(n, sp.bind({**cfg, knob: value})) == length
+
+
+def test_explain_names_refusals_and_notes():
+    """The framework's own messages come with the refused settings; out-of-preimage settings are noted."""
+    e = explain("torch", 3, kernel_size=3, stride=1, dilation=3)
+    assert any("output_padding=1..2 is accepted too" in x for x in e.notes)
+    assert e.refusals[0].message.startswith("output padding must be smaller than either stride or dilation")
+    refused = explain("keras", 4, kernel_size=3, strides=2, output_padding=2)
+    assert refused.length is None and "strictly less than `strides`" in refused.refused.message
+
+
+def test_explain_and_shape_stay_numeric():
+    """`derive explain` and `derive shape` import neither SymPy nor Z3."""
+    code = (
+        "import sys; from derive.cli import main; "
+        "main(['explain', 'keras', '--n', '2', '--kernel-size', '3', '--strides', '2']); "
+        "main(['shape', 'torch', 'conv-transpose', '--n', '4', '--kernel-size', '4', '--stride', '4']); "
+        "main(['solve', 'torch', '--n', '4', '--out', '16']); "
+        "assert 'sympy' not in sys.modules and 'z3' not in sys.modules, sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+
+
+# -- port ---------------------------------------------------------------------------------------
+
+PORTS = [
+    (
+        "keras",
+        "torch",
+        {"kernel_size": 3, "strides": 2, "padding": "same"},
+        "torch.nn.ConvTranspose1d(kernel_size=3, stride=2, padding=1, output_padding=1)",
+    ),
+    (
+        "keras",
+        "torch",
+        {"kernel_size": 4, "strides": 2, "padding": "same"},
+        "torch.nn.ConvTranspose1d(kernel_size=4, stride=2, padding=1)",
+    ),
+    (
+        "torch",
+        "keras",
+        {"kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1},
+        "keras.layers.Conv1DTranspose(kernel_size=3, strides=2, padding='same')",
+    ),
+    (
+        "keras",
+        "tensorflow",
+        {"kernel_size": 3, "strides": 2, "padding": "same"},
+        "tf.nn.conv2d_transpose(kernel_size=3, output_shape=2*n, strides=2)",
+    ),
+    ("keras2", "keras", {"kernel_size": 3, "strides": 2}, "keras.layers.Conv1DTranspose(kernel_size=3, strides=2)"),
+    ("torch", "keras", {"kernel_size": 3, "stride": 2, "padding": 2}, None),
+]
+
+
+@pytest.mark.parametrize(("source", "target", "kwargs", "expected"), PORTS)
+def test_port_is_reproved(source, target, kwargs, expected):
+    """Every port answer is re-checked by the prover; a missing port comes with a counterexample and an alternative."""
+    p = port(source, target, **kwargs)
+    assert p.target == expected
+    if expected is None:
+        assert p.counterexample is not None and "crop 2" in p.alternative
+        return
+    again = prove(p.verdict.proposition, p.verdict.assumptions)
+    assert again.proved
+    src, dst = space(source), space(target)
+    for n in range(1, 30):
+        want = src.call(n, src.bind(kwargs))
+        cfg = {**p.configuration, "output_shape": want} if target == "tensorflow" else p.configuration
+        assert dst.call(n, cfg) == want
+
+
+def test_port_refuses_tensorflow_as_source():
+    """TensorFlow has no length formula, so it cannot be ported from."""
+    with pytest.raises(ParameterError, match="length formula"):
+        port("tensorflow", "torch", kernel_size=3, output_shape=6, strides=2)
+
+
+# -- command line -------------------------------------------------------------------------------
+
+CLI_BAD = [
+    ["solve", "torch", "--n", "4", "--out", "16", "--stride", "5..2"],
+    ["solve", "torch", "--n", "4", "--out", "16", "--kernel", "0"],
+    ["solve", "nosuch", "--n", "4", "--out", "16"],
+    ["solve", "torch", "--n", "4", "--out", "16", "--all"],
+    ["solve", "torch", "--n", "4", "--out", "16", "--all", "--limit", "3"],
+    ["solve", "torch", "--n", "4", "--out", "16", "--mode", "same"],
+    ["solve", "keras", "--n", "4", "--out", "16", "--padding", "1..3"],
+    ["solve", "keras", "--n", "4,4", "--out", "16,16,16"],
+    ["solve", "torch", "--out", "16"],
+    ["explain", "torch", "--n", "4", "--strides", "2", "--kernel-size", "3"],
+    ["explain", "keras", "--n", "4", "--strides", "2"],
+    ["port", "tensorflow", "torch", "--kernel-size", "3"],
+    ["port", "keras", "nosuch", "--kernel-size", "3"],
+]
+
+
+@pytest.mark.parametrize("argv", CLI_BAD, ids=" ".join)
+def test_cli_bad_input_exits_2(argv, capsys):
+    """Impossible bounds, unknown frameworks and contradictory flags give one error line and exit 2."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("derive: error: ")
+
+
+def test_cli_solve_per_axis_and_json(capsys):
+    """--n 4,3 is solved per axis; --json carries every answer with its first configuration."""
+    assert main(["solve", "keras", "--n", "4,3", "--out", "16,12", "--limit", "2", "--json"]) == 0
+    axes = json.loads(capsys.readouterr().out)["axes"]
+    assert [(a["n"], a["out"]) for a in axes] == [(4, 16), (3, 12)]
+    assert axes[0]["answers"][0]["first"] == {
+        "kernel_size": 1, "strides": 4, "padding": "valid", "output_padding": None, "dilation_rate": 1,
+    }  # fmt: skip
+
+
+def test_cli_solve_nothing_fits_exits_1(capsys):
+    """A target nothing reaches prints why and the nearest lengths, exit 1."""
+    assert main(["solve", "keras", "--n", "4", "--out", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "nothing fits" in out and "nearest: 3 with" in out
+
+
+def test_cli_port_exit_codes(capsys):
+    """port exits 0 with a proved port and 1 with a counterexample."""
+    assert main(["port", "keras", "torch", "--kernel-size", "3", "--strides", "2", "--padding", "same"]) == 0
+    assert main(["port", "torch", "keras", "--kernel-size", "3", "--stride", "2", "--padding", "2"]) == 1
+    assert "crop 2" in capsys.readouterr().out
+
+
+def test_cli_explain_per_axis(capsys):
+    """explain --n 20,2 with per-axis arguments explains each axis."""
+    argv = ["explain", "keras", "--n", "20,2", "--kernel-size", "3", "--strides", "10,2", "--padding", "same"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "axis 0:" in out and "on n=20: 200" in out and "on n=2: 4" in out
