@@ -34,7 +34,7 @@ $(SIDE_DIR)/%/.ok: $(REQS)/%.txt
 frameworks: $(foreach f,$(SIDE),$(SIDE_DIR)/$(f)/.ok)
 
 prove: $(VENV)/.core
-	$(BIN)/derive prove
+	$(BIN)/derive prove --docs
 
 test: $(VENV)/.test frameworks
 	$(BIN)/ruff check derive tests proofs bench

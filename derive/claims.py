@@ -15,6 +15,7 @@ from functools import cached_property
 import sympy as sp
 
 from .errors import ParameterError
+from .evaluate import evaluate
 from .prover import InternalProverError, Status, Verdict, prove
 from .translate import symbol_domain
 
@@ -121,9 +122,9 @@ def check(claim: Claim, timeout: float = 20.0) -> Result:
     counterexample = example = None
     if verdict.counterexample is not None:
         counterexample = complete_counterexample(claim, verdict.counterexample)
-        subs = {s: sp.Integer(counterexample[s.name]) for s in claim.symbols}
+        point = {s: counterexample[s.name] for s in claim.symbols}
         # the filled-in counterexample is what users paste: it must still break the claim
-        if claim.proposition.subs(subs) is not sp.false or not all(a.subs(subs) is sp.true for a in claim.assume):
+        if evaluate(claim.proposition, point) is not False or not all(evaluate(a, point) is True for a in claim.assume):
             raise InternalProverError(f"completed counterexample {counterexample} does not refute {claim.id}")
         example = claim.call(counterexample) if claim.call else None
     return Result(claim, verdict, iff_verdict, counterexample, example)

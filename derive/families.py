@@ -20,6 +20,7 @@ from typing import Any
 import sympy as sp
 
 from .claims import Claim
+from .evaluate import evaluate
 
 Expr = Any  # sympy.Expr
 
@@ -55,10 +56,14 @@ class Pair:
 
 
 def value(expr: Any, values: Mapping[str, int]) -> Any:
-    """``expr`` at a counterexample (symbol name → int)."""
+    """``expr`` at a counterexample (symbol name → int), exactly; "undefined" where it divides by zero."""
     if not isinstance(expr, sp.Basic):
         return expr
-    return expr.subs({s: values[s.name] for s in expr.free_symbols if s.name in values})
+    try:
+        v = evaluate(expr, {s: values[s.name] for s in expr.free_symbols})
+    except ZeroDivisionError:
+        return "undefined"
+    return v if isinstance(v, bool) or v.denominator != 1 else int(v)
 
 
 def _claim(

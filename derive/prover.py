@@ -19,6 +19,7 @@ import sympy as sp
 import z3
 
 from .errors import DeriveError, UnsupportedExpressionError
+from .evaluate import evaluate
 from .translate import Translator, denominators, symbol_domain
 
 
@@ -108,15 +109,20 @@ def _model_values(model: z3.ModelRef, symbols: dict[sp.Symbol, z3.ArithRef]) -> 
     return {sym: model.eval(var, model_completion=True).as_long() for sym, var in symbols.items()}
 
 
+def _floor(sym: sp.Symbol) -> int:
+    """The least |value| a symbol's declaration allows (1 for positive and negative, else 0)."""
+    return 1 if (sym.is_positive or sym.is_negative) else 0
+
+
 def _minimise(
     solver: z3.Solver, symbols: dict[sp.Symbol, z3.ArithRef], values: dict[sp.Symbol, int], step_ms: int
 ) -> dict[sp.Symbol, int]:
     """Smallest total |value| first, then each symbol's |value| in name order (bounded solver steps)."""
 
-    def shrink(measure: z3.ArithRef, value_of, current: int) -> int | None:
-        """Binary-search the least bound on ``measure`` that still admits a counterexample."""
+    def shrink(measure: z3.ArithRef, value_of, low: int, current: int) -> int | None:
+        """Binary-search the least bound on ``measure`` in [low, current] that still admits a counterexample."""
         nonlocal values
-        low, high = 0, current
+        high = current
         while low < high:
             mid = (low + high) // 2
             solver.push()
@@ -135,15 +141,19 @@ def _minimise(
     ordered = sorted(symbols, key=lambda s: s.name)
     solver.set("timeout", step_ms)
     total = z3.Sum([_abs(symbols[s]) for s in ordered]) if ordered else z3.IntVal(0)
-    best = shrink(total, lambda vs: sum(abs(v) for v in vs.values()), sum(abs(v) for v in values.values()))
+    least = sum(_floor(s) for s in ordered)
+    best = shrink(total, lambda vs: sum(abs(v) for v in vs.values()), least, sum(abs(v) for v in values.values()))
     if best is None:
         return values
     solver.add(total <= best)
     for sym in ordered:
         var = symbols[sym]
-        bound = shrink(_abs(var), lambda vs, sym=sym: abs(vs[sym]), abs(values[sym]))
-        if bound is None:
-            return values
+        if abs(values[sym]) > _floor(sym):  # already as small as its declaration allows: no solver call
+            bound = shrink(_abs(var), lambda vs, sym=sym: abs(vs[sym]), _floor(sym), abs(values[sym]))
+            if bound is None:
+                return values
+        else:
+            bound = abs(values[sym])
         solver.add(_abs(var) <= bound)
     return values
 
@@ -218,19 +228,22 @@ def _with(v: Verdict, **changes: object) -> Verdict:
 def _confirm_counterexample(
     prop: sp.Basic, hyps: tuple[sp.Basic, ...], side: tuple[sp.Basic, ...], values: dict[sp.Symbol, int]
 ) -> None:
-    """Substitute the counterexample back: hypotheses true, side conditions true, proposition false."""
-    subs = {s: sp.Integer(v) for s, v in values.items()}
-    for h in hyps:
-        if h.subs(subs) is not sp.true:
-            raise InternalProverError(f"counterexample {values} violates assumption {h}")
-    for d in side:
-        if d.subs(subs) == 0:
-            raise InternalProverError(f"counterexample {values} violates side condition {d} != 0")
-    for sym in values:
-        if not all(f.subs(subs) is sp.true for f in symbol_domain(sym)):
-            raise InternalProverError(f"counterexample {values} violates the declaration of {sym}")
-    if prop.subs(subs) is not sp.false:
-        raise InternalProverError(f"counterexample {values} does not falsify {prop} (evaluates to {prop.subs(subs)})")
+    """Evaluate the counterexample exactly: declarations, hypotheses and side conditions true, proposition false."""
+    try:
+        for sym in values:
+            for fact in symbol_domain(sym):
+                if evaluate(fact, values) is not True:
+                    raise InternalProverError(f"counterexample {values} violates the declaration of {sym}")
+        for h in hyps:
+            if evaluate(h, values) is not True:
+                raise InternalProverError(f"counterexample {values} violates assumption {h}")
+        for d in side:
+            if evaluate(d, values) == 0:
+                raise InternalProverError(f"counterexample {values} violates side condition {d} != 0")
+        if evaluate(prop, values) is not False:
+            raise InternalProverError(f"counterexample {values} does not falsify {prop}")
+    except ZeroDivisionError:
+        raise InternalProverError(f"counterexample {values} divides by zero in {prop}") from None
 
 
 def _second_opinion(name: str, verdict: Verdict, guarded: list[sp.Basic], symbols: list[sp.Symbol]) -> str:

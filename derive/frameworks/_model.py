@@ -43,7 +43,12 @@ class Condition:
 
     requirement: Requirement
     predicate: Any  # bool | sympy.Boolean
-    message: str
+    # the call's arguments, from which the message is formatted on demand (symbolic formatting is slow)
+    args: Args = field(repr=False, compare=False)
+
+    @property
+    def message(self) -> str:
+        return self.requirement.text(self.args)
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ class Operation:
     def conditions(self, n: Any, **kwargs: Any) -> list[Condition]:
         """Every requirement at this call, as a bool or SymPy Boolean with its message."""
         args = self.bind(n, kwargs)
-        return [Condition(r, r.holds(args), r.text(args)) for r in self.requires]
+        return [Condition(r, r.holds(args), args) for r in self.requires]
 
     def check(self, args: Args) -> None:
         """Raise the framework's error for the first requirement that is decided false."""
