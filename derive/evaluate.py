@@ -76,6 +76,8 @@ def evaluate(e: sp.Basic, values: Mapping[sp.Symbol, int]) -> Number:
         return not evaluate(e.args[0], values)
     if isinstance(e, sp.Implies):
         return (not evaluate(e.args[0], values)) or bool(evaluate(e.args[1], values))
+    if isinstance(e, sp.ITE):
+        return evaluate(e.args[1] if evaluate(e.args[0], values) else e.args[2], values)
     if isinstance(e, sp.Equivalent):
         first, *rest = (bool(evaluate(a, values)) for a in e.args)
         return all(first == r for r in rest)

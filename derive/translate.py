@@ -22,7 +22,7 @@ Pair = tuple[Term, Term | None]
 
 SUPPORTED = (
     "Add, Mul, integer powers, integer and rational constants, floor, ceiling, Mod, Max, Min, Abs, Piecewise, "
-    "Eq, Ne, <, <=, >, >=, And, Or, Not, Implies, Equivalent"
+    "Eq, Ne, <, <=, >, >=, And, Or, Not, Implies, Equivalent, ITE"
 )
 
 
@@ -229,6 +229,8 @@ class Translator:
             return z3.Not(self._b(b.args[0]))
         if isinstance(b, sp.Implies):
             return z3.Implies(self._b(b.args[0]), self._b(b.args[1]))
+        if isinstance(b, sp.ITE):  # SymPy's boolean if-then-else (it rewrites Eq(Piecewise(...), x) into one)
+            return z3.If(self._b(b.args[0]), self._b(b.args[1]), self._b(b.args[2]))
         if isinstance(b, sp.Equivalent):
             terms = [self._b(a) for a in b.args]
             return z3.And(*[terms[0] == t for t in terms[1:]])

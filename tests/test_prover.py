@@ -141,3 +141,11 @@ def test_transposed_minimality_is_refuted_where_pads_exceed_the_kernel():
     t = transposed_length(n, k, s, d, (p, q))
     v = prove(t >= 1)
     assert v.refuted and v.counterexample == {"d": 1, "k": 1, "n": 1, "p": 0, "q": 1, "s": 1}
+
+
+def test_boolean_if_then_else_is_translated():
+    """SymPy's boolean ITE (what it makes of Eq(Piecewise(...), x)) is decided like any other connective."""
+    prop = sp.ITE(x >= 0, Eq(sp.Abs(x), x), Eq(sp.Abs(x), -x))
+    v = prove(prop, second_opinions=("box",))
+    assert v.proved
+    assert prove(sp.ITE(x >= 0, Eq(x, 0), Eq(x, -1))).counterexample == {"x": 1}
