@@ -56,15 +56,34 @@ def mod(a: Value, b: Value) -> Value:
     return a % b
 
 
+def _extreme(xs: tuple[Value, ...], larger: bool) -> Value:
+    """Max/Min of SymPy values: settle each pair by the sign of its difference where SymPy's assumptions
+    know it, else leave an unevaluated Max/Min (SymPy's own evaluation runs factor_terms: far slower)."""
+    sp = _sp()
+    kept: list[Value] = []
+    for x in xs:
+        for i, y in enumerate(kept):
+            diff = sp.sympify(x - y)
+            if diff.is_nonnegative or diff.is_nonpositive:
+                x_wins = bool(diff.is_nonnegative) == larger
+                kept[i] = x if x_wins else y
+                break
+        else:
+            kept.append(x)
+    if len(kept) == 1:
+        return kept[0]
+    return (sp.Max if larger else sp.Min)(*kept, evaluate=False)
+
+
 def maximum(*xs: Value) -> Value:
     if is_symbolic(*xs):
-        return _sp().Max(*xs)
+        return _extreme(xs, larger=True)
     return max(xs)
 
 
 def minimum(*xs: Value) -> Value:
     if is_symbolic(*xs):
-        return _sp().Min(*xs)
+        return _extreme(xs, larger=False)
     return min(xs)
 
 
