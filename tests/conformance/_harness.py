@@ -80,3 +80,17 @@ def disagreements(rows: list[dict], predict) -> list[str]:
             continue
         bad.append(f"{row['op']} {row['args']}: framework {want[0]} {want[1]!r}, model {got[0]} {got[1]!r}")
     return bad
+
+
+def module_predictor(module):
+    """The usual ``predict``: a record's op picks ``conv_length`` or ``conv_transpose_length`` of the model module,
+    called with the record's arguments (JSON lists become per-axis tuples, and tuple results lists again)."""
+
+    def predict(row: dict):
+        args = {key: tuple(v) if isinstance(v, list) else v for key, v in row["args"].items()}
+        n = args.pop("n")
+        fn = module.conv_length if row["op"] == "conv" else module.conv_transpose_length
+        out = fn(n, **args)
+        return list(out) if isinstance(out, tuple) else out
+
+    return predict

@@ -6,22 +6,12 @@ import pytest
 
 from derive.frameworks import chainer
 
-from ._harness import disagreements, probe
+from ._harness import disagreements, module_predictor, probe
 
 pytestmark = pytest.mark.conformance
 
 
-def _tuples(args: dict) -> dict:
-    return {key: tuple(v) if isinstance(v, list) else v for key, v in args.items()}
-
-
-def predict(row: dict):
-    """The model's answer for one probe record (N-d records come back as lists)."""
-    args = _tuples(row["args"])
-    n = args.pop("n")
-    fn = chainer.conv_length if row["op"] == "conv" else chainer.conv_transpose_length
-    out = fn(n, **args)
-    return list(out) if isinstance(out, tuple) else out
+predict = module_predictor(chainer)
 
 
 def test_chainer_agrees_with_model():

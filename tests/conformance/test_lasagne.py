@@ -6,7 +6,7 @@ import pytest
 
 from derive.frameworks import lasagne
 
-from ._harness import disagreements, probe
+from ._harness import disagreements, module_predictor, probe
 
 pytestmark = pytest.mark.conformance
 
@@ -14,17 +14,7 @@ pytestmark = pytest.mark.conformance
 # the probe runs where DERIVE_LASAGNE_PYTHON names a venv holding it, and CI skips it (the model is code-read there).
 
 
-def _tuples(args: dict) -> dict:
-    return {key: tuple(v) if isinstance(v, list) else v for key, v in args.items()}
-
-
-def predict(row: dict):
-    """The model's answer for one probe record (2-D records come back as lists)."""
-    args = _tuples(row["args"])
-    n = args.pop("n")
-    fn = lasagne.conv_length if row["op"] == "conv" else lasagne.conv_transpose_length
-    out = fn(n, **args)
-    return list(out) if isinstance(out, tuple) else out
+predict = module_predictor(lasagne)
 
 
 def test_lasagne_agrees_with_model():

@@ -6,22 +6,12 @@ import pytest
 
 from derive.frameworks import tinygrad
 
-from ._harness import disagreements, probe
+from ._harness import disagreements, module_predictor, probe
 
 pytestmark = pytest.mark.conformance
 
 
-def _tuples(args: dict) -> dict:
-    return {key: tuple(v) if isinstance(v, list) else v for key, v in args.items()}
-
-
-def predict(row: dict):
-    """The model's answer for one probe record (2-D records come back as lists)."""
-    args = _tuples(row["args"])
-    n = args.pop("n")
-    fn = tinygrad.conv_length if row["op"] == "conv" else tinygrad.conv_transpose_length
-    out = fn(n, **args)
-    return list(out) if isinstance(out, tuple) else out
+predict = module_predictor(tinygrad)
 
 
 def test_tinygrad_agrees_with_model():
