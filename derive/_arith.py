@@ -17,7 +17,10 @@ Cond = Any  # bool | sympy.Boolean
 
 def is_symbolic(*xs: object) -> bool:
     """True when any argument is a SymPy object (checked without importing SymPy)."""
-    return any(not isinstance(x, (int, bool)) and hasattr(x, "free_symbols") for x in xs)
+    for x in xs:  # a plain loop: this runs on every numeric call, and ints are the common case
+        if type(x) is not int and type(x) is not bool and hasattr(x, "free_symbols"):
+            return True
+    return False
 
 
 def _sp():
