@@ -635,6 +635,10 @@ def _derivation(proof: Proof, chapter: Chapter, mode: str) -> str:
         "Each step below is an equivalence, equality or implication decided by the prover for all integer values "
         "(its verdict is on the right)."
     )
+    conditions = _conditions(proof.derivation.assume)
+    if conditions:
+        # the region where the framework's forward length is the floor-affine map derived from: say it
+        out.append("Every step assumes " + ", ".join(f"${math(c)}$" for c in conditions) + ".")
     out += [_block(b, proof) for b in proof.blocks]
     return "\n\n".join(out)
 

@@ -19,7 +19,9 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import caffe as C
+from derive.lengths import FloorAffine
 
 # calls are pycaffe NetSpec layers (``from caffe import layers as L``) on a 1-D input blob
 
@@ -179,6 +181,14 @@ CLAIMS: list[Claim] = [
     # family 6: also at forward(L) = 0 (x = -s), where the Deconvolution of an empty input gives L back
     F.inverse_of_forward(ON_IMAGE, "refuted", iff=sp.And(sp.Eq(sp.Mod(x, s), 0), x >= -s)),
 ]
+
+# Caffe's forward length truncates toward zero: it is the floor formula ⌊(L + 2p - K)/s⌋ + 1 where the padded input
+# covers the kernel, L + 2p >= K (below it n = 1 gains the truncation preimages: the "minimal" claims). No output
+# padding: the derivation shows the Deconvolution's only length is the smallest preimage.
+DERIVATIONS: list[Derivation] = [
+    replace(Derivation.from_pair(PAIR, floor_map=FloorAffine(2 * p - K, s, 1)), assume=(x >= 0,)),
+]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -19,6 +19,7 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import chainer as CH
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
@@ -215,6 +216,17 @@ def outsize_claims() -> list[Claim]:
 
 
 CLAIMS: list[Claim] = [*default_claims(False), *default_claims(True), *outsize_claims()]
+
+# The default length D is the smallest preimage without cover_all and the largest with it. outsize accepts the union
+# of both modes' preimages, so each outsize derivation takes the accepted sizes on its own side of D (a round-trip
+# claim per mode covers the other side).
+DERIVATIONS: list[Derivation] = [
+    Derivation.from_pair(pair(False, size=False)),
+    Derivation.from_pair(pair(True, size=False)),
+    Derivation.from_pair(pair(False, size=True), accepts=sp.And(accepts(X), X >= D)),
+    Derivation.from_pair(pair(True, size=True), accepts=sp.And(accepts(X), X <= D)),
+]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

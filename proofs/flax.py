@@ -20,14 +20,18 @@ render JAX's negative-padding message for a string padding)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import flax as FL
 from derive.frameworks import jax as J
 from derive.frameworks import torch as TO
+from derive.lengths import FloorAffine
 
 n, L, K, s = sp.symbols("n L K s", integer=True, positive=True)
 p, q, a = sp.symbols("p q a", integer=True)
@@ -401,6 +405,34 @@ CLAIMS: list[Claim] = [
     *circular_claims(),
     *cross_claims(),
 ]
+
+# As in proofs/jax.py: the forward max(0, ⌊(L + P - K)/s⌋ + 1) is floor-affine where L + P >= K (every preimage of
+# n >= 1), and the extra high pad a takes the values that keep the result in the preimage (claims cover the rest).
+# padding=p: ConvTranspose gives the smallest preimage plus EXCESS = 4p - 2K + 2, so a + EXCESS must lie in [0, s).
+# 'CIRCULAR' has no output padding: its forward is ⌈L/s⌉ written with the circular pads, its length n·s.
+EXCESS = 4 * p - 2 * K + 2  # how far padding=p lands above the smallest preimage
+DERIVATIONS: list[Derivation] = [
+    Derivation.from_pair(make_pair("SAME"), accepts=sp.And(a > -s, a <= 0)),
+    replace(
+        Derivation.from_pair(
+            make_pair("VALID"),
+            accepts=sp.And(a >= K - sp.Max(K, s), a < K - sp.Max(K, s) + s),
+            floor_map=FloorAffine(-K, s, 1),
+        ),
+        assume=(L >= K,),
+    ),
+    replace(
+        Derivation.from_pair(
+            make_pair("int padding"),
+            accepts=sp.And(a + EXCESS >= 0, a + EXCESS < s, (n - 1) * s + K - 2 * p + a + EXCESS >= 1),
+            floor_map=FloorAffine(2 * p - K, s, 1),
+            witness=L - ((n - 1) * s + 2 * p - K + 2),
+        ),
+        assume=(L + 2 * p >= K,),
+    ),
+    Derivation.from_pair(make_pair("CIRCULAR"), floor_map=FloorAffine(-1, s, 1)),
+]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -24,12 +24,16 @@ string padding."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import jax as J
+from derive.lengths import FloorAffine
 
 n, L, K, s = sp.symbols("n L K s", integer=True, positive=True)
 p, q, a, u, v = sp.symbols("p q a u v", integer=True)
@@ -591,6 +595,31 @@ CLAIMS: list[Claim] = [
     *stretched_claims(),
     *family7(),
 ]
+
+# JAX's forward length max(0, ⌊(L + p + q - K)/s⌋ + 1) is floor-affine where the padded input covers the kernel,
+# L + p + q >= K, which every preimage of n >= 1 is. The extra high pad a (any integer) takes the values that keep
+# the result in the preimage; the others are the "round trip (extra ...)" claims. use_consistent_padding makes the
+# explicit-pads calls (proved), and the stretched pads (u, v) and padding strings have no forward partner of their own.
+DERIVATIONS: list[Derivation] = [
+    Derivation.from_pair(make_pair("SAME"), accepts=sp.And(a > -s, a <= 0)),
+    replace(
+        Derivation.from_pair(
+            make_pair("VALID"),
+            accepts=sp.And(a >= K - sp.Max(K, s), a < K - sp.Max(K, s) + s),
+            floor_map=FloorAffine(-K, s, 1),
+        ),
+        assume=(L >= K,),
+    ),
+    replace(
+        Derivation.from_pair(
+            make_pair("explicit pads"),
+            accepts=sp.And(a >= 0, a < s, (n - 1) * s + K - P + a >= 1),
+            floor_map=FloorAffine(P - K, s, 1),
+        ),
+        assume=(L + P >= K,),
+    ),
+]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -24,6 +24,7 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import jax as J
 from derive.frameworks import keras as KR
 from derive.frameworks import tensorflow as T
@@ -406,6 +407,17 @@ CLAIMS: list[Claim] = [
     *(c for mode in MODES for c in backend_claims(mode)),
     *cross_tf_claims(),
 ]
+
+# 'valid': output_padding < strides gives every preimage, and None the length (n-1)s + max(K, s).
+# 'same': with output_padding, (n-1)s + (K mod 2) + op leaves the preimage for an even K at op = 0 and never
+# reaches n·s ("round trip" and "reaches every preimage", output_padding given): no output padding keeps every
+# step proved for every K, so the derivation is of the length without output_padding, n·s.
+SAME_DEFAULT = pair("same", False)
+DERIVATIONS: list[Derivation] = [
+    Derivation.from_pair(pair("valid", True)),
+    Derivation("keras", "same", L, n, forward("same", L), length("same", None), assume=SAME_DEFAULT.assume),
+]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -21,6 +21,7 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import keras2 as K2
 from derive.frameworks import tensorflow as T
 
@@ -356,6 +357,24 @@ def layer_claims() -> list[Claim]:
 
 
 CLAIMS: list[Claim] = [*reduction_claims(), *helper_claims(), *classic_claims(), *layer_claims()]
+
+# The helper checks nothing: its derivations take the output paddings that stay in the preimage (a claim per mode
+# covers the others). At dilation 1 (the helper claims' K = k), 'same' adds k - 2⌊k/2⌋ = k mod 2.
+HELPER_IN_PREIMAGE = {
+    "valid": a < s,
+    "same": sp.And(k - 2 * sp.floor(k / 2) + a >= 1, k - 2 * sp.floor(k / 2) + a <= s),
+    "full": a < s,
+}
+# the layer's 'same' with output_padding leaves the preimage for an even K at op = 0 and never reaches n·s (the
+# layer claims above): its derivation is of the length without output_padding, n·s, proved for every K.
+# deconv_length (classic Keras 2.2.4) is deconv_output_length with its arguments reordered (proved): not repeated.
+LAYER_SAME = layer_pair("same", False)
+DERIVATIONS: list[Derivation] = [
+    *(Derivation.from_pair(helper_pair(mode, True), accepts=HELPER_IN_PREIMAGE[mode]) for mode in HELPER_MODES),
+    Derivation.from_pair(layer_pair("valid", True)),
+    Derivation("keras2", "same", L, n, layer_forward("same", L), layer_length("same", None), assume=LAYER_SAME.assume),
+]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -18,6 +18,7 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import lasagne as LA
 
 n, L, k, s, X = sp.symbols("n L k s X", integer=True, positive=True)
@@ -236,6 +237,11 @@ def naming_claims() -> list[Claim]:
 
 
 CLAIMS: list[Claim] = [*(c_ for m in MODES for c_ in mode_claims(m)), *naming_claims()]
+
+# crop c and the modes: the default length is the smallest preimage; output_size accepts exactly the preimage
+# ('same' for the odd filter sizes it takes, the pair's assumption).
+DERIVATIONS: list[Derivation] = [Derivation.from_pair(pair(m, size)) for m in MODES for size in (False, True)]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -22,6 +22,7 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import mxnet as M
 
 n, L, k, s, d, X = sp.symbols("n L k s d X", integer=True, positive=True)
@@ -301,6 +302,12 @@ def target_claims(onednn: bool) -> list[Claim]:
 
 
 CLAIMS: list[Claim] = [*adj_claims(), *target_claims(onednn=False), *target_claims(onednn=True)]
+
+# pad + adj: the "samller than stride" check keeps adj in the preimage. target_shape has no derivation against one
+# forward convolution: native MXNet ignores the given pad (InferPad derives a pad from the target, so the forward
+# depends on X), and neither build reaches the preimages above s(n-1) + K ("reaches every preimage" is refuted).
+DERIVATIONS: list[Derivation] = [Derivation.from_pair(ADJ)]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

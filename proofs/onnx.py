@@ -30,6 +30,7 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import onnx as O
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
@@ -619,6 +620,38 @@ CLAIMS: list[Claim] = [
     *same_lower_claims(),
     *conv_claims(),
 ]
+
+
+def derivations() -> list[Derivation]:
+    """The derivations against the spec's Conv (the forward of every pair, floor-affine as written).
+
+    NOTSET pads and VALID: the spec reads output_padding < max(stride, dilation) and shape inference does not bound
+    it, so their derivations take 0 <= a < s (the round-trip claims cover the rest); the reference and onnxruntime
+    accept exactly those (their consistency checks). SAME_UPPER: the spec gives n·s whatever the output padding, and
+    shape inference and onnxruntime's output padding reaches only part of the preimage ("reaches every preimage" is
+    refuted), so these derive the length without output padding. output_shape: the reference accepts exactly the
+    preimage under Conv without pads; the spec and onnxruntime derive pads from X (a forward that depends on X) and
+    shape inference accepts every X >= n, so they have no derivation against one forward convolution. VALID's other
+    implementations give the spec's lengths (family 7).
+    """
+    in_range = sp.And(a >= 0, a < s)
+    out = [
+        Derivation.from_pair(make_pair("spec", "NOTSET pads"), accepts=in_range),
+        Derivation.from_pair(make_pair("shape_inference", "NOTSET pads"), accepts=in_range),
+        Derivation.from_pair(make_pair("reference", "NOTSET pads")),
+        Derivation.from_pair(make_pair("onnxruntime", "NOTSET pads")),
+    ]
+    for impl in ("spec", "shape_inference", "onnxruntime"):
+        out.append(
+            Derivation("onnx", f"SAME_UPPER, {impl}", L, n, forward("SAME_UPPER", L), transposed(impl, "SAME_UPPER"))
+        )
+    out.append(Derivation.from_pair(make_pair("spec", "VALID"), accepts=in_range))
+    out.append(Derivation.from_pair(make_pair("reference", "output_shape")))
+    return out
+
+
+DERIVATIONS: list[Derivation] = derivations()
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -21,7 +21,9 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import paddle as P
+from derive.lengths import FloorAffine
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 p, q, a, X = sp.symbols("p q a X", integer=True, nonnegative=True)
@@ -334,6 +336,28 @@ def same_claims() -> list[Claim]:
 
 
 CLAIMS: list[Claim] = [*fixed_claims("explicit pads"), *fixed_claims("valid"), *same_claims()]
+
+
+def derivations() -> list[Derivation]:
+    """Explicit pads and 'valid', with output_padding and with output_size; 'same' without output_padding.
+
+    Paddle's forward truncates toward zero: it is ⌊(L + lo + hi - K)/s⌋ + 1 where the padded input covers the kernel,
+    L + lo + hi >= K (below it n = 1 gains preimages no output_padding reaches: the "reaches every preimage" claims).
+    'same' with output_padding leaves the preimage above n·s and never reaches the preimages below its default
+    (claims above): its derivation is of the default length, in the closed form proved equal to the model's; and
+    'same' with output_size accepts lengths above n·s (its round trip is refuted), so it has none.
+    """
+    out = []
+    for mode in ("explicit pads", "valid"):
+        fm = FloorAffine(PADS[mode] - K, s, 1)
+        region = (L + PADS[mode] >= K,)
+        out += [replace(Derivation.from_pair(pr, floor_map=fm), assume=region) for pr in (pair(mode), pair(mode, True))]
+    out.append(Derivation("paddle", "same", L, n, forward("same", L), default_length("same")))
+    return out
+
+
+DERIVATIONS: list[Derivation] = derivations()
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -14,12 +14,16 @@ accepts is one of them at ``dilations=1``, which the "CPU" claims prove. ``n`` a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import tensorflow as T
+from derive.lengths import FloorAffine
 
 n, L, X = sp.symbols("n L X", integer=True, nonnegative=True)
 k, s, d = sp.symbols("k s d", integer=True, positive=True)
@@ -293,6 +297,22 @@ def mode_claims(mode: str) -> list[Claim]:
 
 
 CLAIMS: list[Claim] = [c for mode in PADDING for c in mode_claims(mode)]
+
+
+def derivation(mode: str) -> Derivation:
+    """The accepted output_shape interval, derived for n >= 1 (the empty input widens it: a claim above).
+
+    VALID and explicit pads: TF's length ``max(0, ⌊(L + P - K + s)/s⌋)`` (C++ truncation) is the floor formula
+    ``⌊(L + P - K)/s⌋ + 1`` wherever the padded input covers the kernel, ``L + P >= K``, which every preimage of an
+    ``n >= 1`` is. There is no length formula: the derivation is of the interval TF accepts as ``output_shape``.
+    """
+    if mode == "SAME":
+        return replace(Derivation.from_pair(pair(mode)), assume=(n >= 1,))
+    fm = FloorAffine(PADS[mode] - K, s, 1)
+    return replace(Derivation.from_pair(pair(mode), floor_map=fm), assume=(n >= 1, L + PADS[mode] >= K))
+
+
+DERIVATIONS: list[Derivation] = [derivation(mode) for mode in PADDING]
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -18,7 +18,9 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import tinygrad as TG
+from derive.lengths import FloorAffine
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 lo, hi, a = sp.symbols("lo hi a", integer=True)
@@ -207,6 +209,15 @@ def pad_claims() -> list[Claim]:
 
 
 CLAIMS: list[Claim] = [*mode_claims(False), *mode_claims(True), *pad_claims()]
+
+# Nothing checks output_padding: the derivations take 0 <= a < s, the paddings that stay in the preimage ("round
+# trip" covers the others, and "reaches every preimage" the "invalid shrink" that refuses every call when
+# lo > (n-1)s + K). The forward ⌈(L + lo + hi - d(k-1))/s⌉ is read as ⌊(L + lo + hi - K)/s⌋ + 1.
+DERIVATIONS: list[Derivation] = [
+    Derivation.from_pair(pair(nonneg), accepts=sp.And(a >= 0, a < s), floor_map=FloorAffine(lo + hi - K, s, 1))
+    for nonneg in (True, False)
+]
+
 
 if __name__ == "__main__":
     raise SystemExit(main(CLAIMS))

@@ -12,6 +12,7 @@ import sympy as sp
 from derive import families as F
 from derive.catalogue import main
 from derive.claims import Claim
+from derive.derivation import Derivation
 from derive.frameworks import torch as T
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
@@ -120,6 +121,13 @@ CLAIMS: list[Claim] = [
         family="4 bijection",
         parameters=(n, k, s, p, d, a),
     ),
+]
+
+# the derivations take output_padding < stride: torch also accepts stride <= op < dilation, which leaves the
+# preimage ("round trip" is refuted exactly there); output_size accepts exactly the preimage
+DERIVATIONS: list[Derivation] = [
+    Derivation.from_pair(OUTPUT_PADDING, accepts=sp.Lt(a, s)),
+    Derivation.from_pair(OUTPUT_SIZE),
 ]
 
 if __name__ == "__main__":
