@@ -262,7 +262,7 @@ def prove_derivation(derivation: Derivation, timeout: float = 10.0) -> Proof:
         accepted = D.accepted
         inside = sp.And(sp.Le(lower, T_a), sp.Le(T_a, upper))
         hits = [
-            # accepted may be narrower than all the framework takes (torch's op < dilation escape): a claim covers the rest
+            # narrower than all the framework takes where it has an escape (torch's op < dilation): a claim covers it
             Line("", accepted, "an accepted output padding within the preimage's range"),
             _step(
                 "implies",
