@@ -13,12 +13,13 @@ only: it imports neither SymPy nor Z3.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import FrameworkError, ParameterError
-from .spaces import KerasSpace, Space, TensorflowSpace, TorchSpace, space
+from .spaces import Space, space
 
 
 @dataclass(frozen=True)
@@ -88,16 +89,13 @@ def _span(lo: int, hi: int) -> str:
     return str(lo) if lo == hi else f"{lo}..{hi}"
 
 
-def _call(sp: Space, cfg: Mapping[str, Any], name: str | None = None) -> str:
-    return f"{name or sp.operation}({sp.show(cfg)})"
-
-
 def explain(framework: str | Space, n: int, *, backend: str | None = None, **kwargs: Any) -> Explanation:
     """Explain ``framework``'s transposed convolution with the keyword arguments ``kwargs`` on input length ``n``.
 
     ``kwargs`` use the framework's own names (``kernel_size``, ``stride`` / ``strides``, ``padding``,
     ``output_padding``, ``dilation`` / ``dilation_rate`` / ``dilations``, ``output_size`` for torch,
-    ``output_shape`` for tensorflow).
+    ``output_shape`` for tensorflow, ...). Every length and setting shown comes from the framework
+    model: the preimage from its forward convolution, each way from calling the transposed one.
 
     Raises:
         ParameterError: unknown arguments, a missing kernel size, or lengths below 1.
@@ -105,178 +103,158 @@ def explain(framework: str | Space, n: int, *, backend: str | None = None, **kwa
     sp = framework if isinstance(framework, Space) else space(framework, backend)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ParameterError("--n", "must be a positive integer", n)
-    if isinstance(sp, TorchSpace):
-        return _torch(sp, n, dict(kwargs))
-    if isinstance(sp, KerasSpace):
-        return _keras(sp, n, dict(kwargs))
-    if isinstance(sp, TensorflowSpace):
-        return _tensorflow(sp, n, dict(kwargs))
-    raise ParameterError("framework", "is not covered by explain", sp.framework)
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def _torch(sp: TorchSpace, n: int, kwargs: dict[str, Any]) -> Explanation:
-    output_size = kwargs.pop("output_size", None)
     cfg = sp.bind(kwargs)
-    k, s, p, a, d = (cfg[x] for x in ("kernel_size", "stride", "padding", "output_padding", "dilation"))
-    call_cfg = dict(cfg) if output_size is None else {**cfg, "output_size": output_size}
-    length, error = _try(sp, n, call_cfg)
-    shown = sp.show(cfg) + ("" if output_size is None else f")(x, output_size={output_size}")
-    call = f"{sp.operation}({shown})"
-    K = d * (k - 1) + 1
-    low = (n - 1) * s - 2 * p + K  # L0: the length with no output padding
-    base = "(n-1)·stride - 2·padding + dilation·(kernel_size-1) + 1"
-    numbers = f"({n}-1)·{s} - 2·{p} + {d}·({k}-1) + 1"
-    if output_size is None:
-        formula, substituted = f"{base} + output_padding", f"{numbers} + {a} = {low + a}"
-    else:
-        formula = f"output_size, accepted from L0 = {base} to L0 + stride - 1"
-        substituted = f"L0 = {numbers} = {low}: accepted {_span(max(low, 1), low + s - 1)}"
-    forward_cfg = {"kernel_size": k, "stride": s, "padding": p, "dilation": d}
-    forward = f"torch.nn.Conv1d({sp.show(forward_cfg)})"
-    lo, hi = max(1, low), low + s - 1
-    preimage = (lo, hi) if lo <= hi else None
-    ways = []
-    if preimage:
-        ways.append(
-            Way(
-                preimage,
-                f"output_padding={_span(lo - low, hi - low)}, or forward(x, output_size={_span(lo, hi)})",
-            )
-        )
-    notes = []
-    if d > s:
-        from .frameworks import torch
-
-        back = [torch.conv_length(low + j, k, s, p, d) for j in (s, d - 1)]
-        notes.append(
-            f"output_padding={_span(s, d - 1)} is accepted too (output_padding < dilation) but gives "
-            f"{_span(low + s, low + d - 1)}, which {forward} maps back to {_span(*back)}, not {n}"
-        )
-    refusals = []
-    _, e = _try(sp, n, {**cfg, "output_padding": max(s, d)})
-    if e is not None:
-        refusals.append(_refusal(f"output_padding>={max(s, d)}", e))
-    _, e = _try(sp, n, {**cfg, "output_padding": 0, "output_size": low + s})
-    if e is not None:
-        refusals.append(_refusal(f"output_size outside {_span(lo, hi)}", e))
+    target = sp.knob("target")
+    chosen = target is not None and cfg[target.name] is not None
+    length, error = (None, None) if sp.needs_target and not chosen else _try(sp, n, cfg)
+    call = sp.call_text(cfg)
     refused = None if error is None else _refusal("this call", error)
+    bare = Explanation(sp.framework, call, n, length, refused, "", "", "", None, (), (), ())
+    fwd = sp.forward(cfg)
+    if fwd is None:
+        return bare
+    forward, fn = fwd
+    try:
+        formula, substituted = sp.formula(n, cfg)
+    except FrameworkError as e:  # e.g. tensorflow computes no interval for a refused dilation
+        return bare if refused else Explanation(**{**bare.__dict__, "refused": _refusal("this call", e)})
+    preimage = _preimage(fn, n)
+    ways, notes, refusals = _settings(sp, n, cfg, preimage, forward, fn)
+    if sp.needs_target and not chosen and target is not None:
+        notes.append(f"{sp.operation} has no length formula: the caller passes {target.name}")
     return Explanation(
         sp.framework, call, n, length, refused, formula, substituted, forward, preimage,
         tuple(ways), tuple(notes), tuple(refusals),
     )  # fmt: skip
 
 
-# ---------------------------------------------------------------------------------------------
+def _below(fn: Callable[[int], int], length: int, n: int) -> bool:
+    """Whether the forward convolution maps ``length`` below ``n`` (a refused input is a too-short one)."""
+    try:
+        return fn(length) < n
+    except FrameworkError:
+        return True
 
 
-def _keras(sp: KerasSpace, n: int, kwargs: dict[str, Any]) -> Explanation:
-    cfg = sp.bind(kwargs)
-    if isinstance(cfg["padding"], str):
-        cfg["padding"] = cfg["padding"].lower()
-    k, s, mode, op, d = (cfg[x] for x in ("kernel_size", "strides", "padding", "output_padding", "dilation_rate"))
-    length, error = _try(sp, n, cfg)
-    call = _call(sp, cfg)
-    if mode not in ("valid", "same") or any(not isinstance(v, int) for v in (k, s, d)):
-        refused = None if error is None else _refusal("this call", error)
-        return Explanation(sp.framework, call, n, length, refused, "", "", "", None, (), (), ())
-    K = d * (k - 1) + 1
-    k_text = f"K = kernel_size = {k}" if d == 1 else f"K = dilation_rate·(kernel_size-1) + 1 = {d}·({k}-1) + 1 = {K}"
-    default = (n - 1) * s + max(K, s) if mode == "valid" else n * s
-    base = (n - 1) * s + (K if mode == "valid" else K % 2)  # the length of output_padding=0
-    if mode == "valid" and op is None:
-        formula, numbers = "(n-1)·strides + max(K, strides)", f"({n}-1)·{s} + max({K}, {s})"
-    elif mode == "valid":
-        formula, numbers = "(n-1)·strides + K + output_padding", f"({n}-1)·{s} + {K} + {op}"
-    elif op is None:
-        formula, numbers = "n·strides", f"{n}·{s}"
-    else:
-        formula, numbers = "(n-1)·strides + K mod 2 + output_padding", f"({n}-1)·{s} + {K} mod 2 + {op}"
-    value = default if op is None else base + op
-    substituted = f"{numbers} = {value}, {k_text}"
-    forward_cfg = {"kernel_size": k, "strides": s, "padding": mode, "dilation_rate": d}
-    forward = f"{sp.forward}({sp.show(forward_cfg)})"
-    lo, hi = ((n - 1) * s + K, (n - 1) * s + K + s - 1) if mode == "valid" else ((n - 1) * s + 1, n * s)
+def _first(holds: Callable[[int], bool], lo: int, hi: int) -> int:
+    """The least value in lo..hi where a monotone predicate holds (it holds at hi)."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if holds(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
-    def reaches(length: int, setting: Any) -> bool:
-        got, _ = _try(sp, n, {**cfg, "output_padding": setting})
-        return got == length
+
+def _preimage(fn: Callable[[int], int], n: int) -> tuple[int, int] | None:
+    """Every length the forward convolution maps to ``n``, as (lo, hi); it is non-decreasing in the length."""
+    top = 1
+    while _below(fn, top, n + 1):
+        top *= 2
+        if top > 1 << 64:
+            return None  # refused at every length
+    first = _first(lambda x: not _below(fn, x, n), 1, top)
+    past = _first(lambda x: not _below(fn, x, n + 1), first, top)
+    return (first, past - 1) if first < past else None
+
+
+def _runs(pairs: list[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(setting, length) pairs cut into runs where both go up by one: ((first, last) setting, (first, last) length)."""
+    out: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for v, length in pairs:
+        if out and out[-1][0][1] == v - 1 and out[-1][1][1] == length - 1:
+            (v0, _), (l0, _) = out[-1]
+            out[-1] = ((v0, v), (l0, length))
+        else:
+            out.append(((v, v), (length, length)))
+    return out
+
+
+def _settings(
+    sp: Space, n: int, cfg: Mapping[str, Any], preimage: tuple[int, int] | None, forward: str, fn: Callable[[int], int]
+) -> tuple[list[Way], list[str], list[Refusal]]:
+    """Which output padding / output size gives each preimage length; what else is accepted, and what is refused."""
+    adjust, target = sp.knob("adjust"), sp.knob("target")
+    base = dict(cfg) if target is None else {**cfg, target.name: target.default}
+    inside = (lambda x: preimage[0] <= x <= preimage[1]) if preimage else (lambda x: False)
+    notes: list[str] = []
+    refusals: list[Refusal] = []
+
+    def back(lo: int, hi: int) -> str:
+        got = []
+        for x in (lo, hi):
+            try:
+                got.append(fn(x))
+            except FrameworkError:
+                return "a refusal"
+        return _span(*got)
+
+    hits: dict[int, int] = {}  # preimage length -> the output padding giving it
+    default_hit: int | None = None
+    if adjust is not None:
+        default = adjust.default
+        tried: list[tuple[Any, int | None, FrameworkError | None]] = []
+        if not isinstance(default, int):
+            got, e = _try(sp, n, {**base, adjust.name: default})
+            if e is not None:
+                refusals.append(_refusal(f"{adjust.name}={default!r} (the default)", e))
+            elif inside(got):  # type: ignore[arg-type]
+                default_hit = got
+            else:
+                notes.append(f"{adjust.name}={default!r} (the default) gives {got}, which {forward} maps back to "
+                             f"{back(got, got)}, not {n}")  # type: ignore[arg-type]  # fmt: skip
+        tried = [(v, *_try(sp, n, {**base, adjust.name: v})) for v in sp.adjust_values(cfg)]
+        accepted = [(v, got) for v, got, _ in tried if got is not None]
+        hits = {got: v for v, got in accepted if inside(got)}
+        for (v0, v1), (l0, l1) in _runs([(v, got) for v, got in accepted if not inside(got)]):
+            notes.append(f"{adjust.name}={_span(v0, v1)} is accepted too but gives {_span(l0, l1)}, "
+                         f"which {forward} maps back to {back(l0, l1)}, not {n}")  # fmt: skip
+        last_ok = max((i for i, (_, got, _) in enumerate(tried) if got is not None), default=-1)
+        for i, (v, _, e) in enumerate(tried):
+            if e is not None and i < last_ok:
+                refusals.append(_refusal(f"{adjust.name}={v}", e))
+        if last_ok + 1 < len(tried):
+            v, _, e = tried[last_ok + 1]
+            refusals.append(_refusal(f"{adjust.name}>={v}", e))  # type: ignore[arg-type]
+
+    targets: set[int] = set()
+    if target is not None and preimage is not None:
+        for x in range(preimage[0], preimage[1] + 1):
+            if _try(sp, n, {**base, target.name: x})[0] == x:
+                targets.add(x)
+        for x in (preimage[1] + 1, preimage[0] - 1):
+            if x < 1:
+                continue
+            got, e = _try(sp, n, {**base, target.name: x})
+            if e is not None:
+                refusals.append(_refusal(f"{target.name} outside {_span(*preimage)}", e))
+                break
+            if got == x:
+                notes.append(f"{target.name}={x} is accepted too, but {forward} maps {x} back to {back(x, x)}, not {n}")
 
     ways: list[Way] = []
-
-    def segment(first: int, last: int) -> None:
-        """Lengths first..last reached by output_padding = length - base (checked at both ends)."""
-        first, last = max(first, base, lo), min(last, base + s - 1, hi)
-        if first <= last and reaches(first, first - base) and reaches(last, last - base):
-            ways.append(Way((first, last), f"output_padding={_span(first - base, last - base)}"))
-
-    segment(lo, default - 1)
-    j = default - base
-    also = f"output_padding={j}" if 0 <= j < s and reaches(default, j) else ""
-    if reaches(default, None):
-        ways.append(Way((default, default), "output_padding=None (the default)" + (f" or {also}" if also else "")))
-    elif also:
-        ways.append(Way((default, default), also))
-    segment(default + 1, hi)
-    notes = []
-    if mode == "same" and K % 2 == 0:
-        _, e = _try(sp, n, {**cfg, "output_padding": 0})
-        where = f"which {forward} maps back to {n - 1}, not {n}"
-        if e is None:
-            notes.append(f"output_padding=0 gives (n-1)·strides = {base}, {where}")
-        else:
-            notes.append(f"output_padding=0 would give (n-1)·strides = {base} ({where}): {e.message}")
-        notes.append(f"{n}·strides = {n * s} has no output_padding (it would be {s} = strides): only None gives it")
-    refusals = []
-    _, e = _try(sp, n, {**cfg, "output_padding": s})
-    if e is not None:
-        refusals.append(_refusal(f"output_padding>={s}", e))
-    refused = None if error is None else _refusal("this call", error)
-    return Explanation(
-        sp.framework, call, n, length, refused, formula, substituted, forward, (lo, hi),
-        tuple(ways), tuple(notes), tuple(refusals),
-    )  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def _tensorflow(sp: TensorflowSpace, n: int, kwargs: dict[str, Any]) -> Explanation:
-    from .frameworks import tensorflow
-
-    cfg = sp.bind(kwargs)
-    k, target, s, padding, d = (cfg[x] for x in ("kernel_size", "output_shape", "strides", "padding", "dilations"))
-    call = _call(sp, cfg)
-    try:
-        lo, hi = tensorflow.accepted_lengths(n, k, s, padding, d)
-        preimage: tuple[int, int] | None = (lo, hi) if lo <= hi else None
-    except FrameworkError as e:
-        preimage = None
-        refused = _refusal("this call", e)
-        return Explanation(sp.framework, call, n, None, refused, "", "", "", None, (), (), ())
-    length, error = (None, None) if target is None else _try(sp, n, cfg)
-    K = d * (k - 1) + 1
-    forward_cfg = {"kernel_size": k, "strides": s, "padding": padding, "dilations": d}
-    forward = f"{sp.forward}({', '.join(f'{x}={v!r}' for x, v in forward_cfg.items() if x != 'dilations' or v != 1)})"
-    if padding == "SAME":
-        formula = "output_shape is accepted when ⌈output_shape/strides⌉ = n"
-        substituted = f"⌈L/{s}⌉ = {n} for L = {_span(lo, hi)}"
-    else:
-        pads = "0" if padding == "VALID" else f"{padding[0]} + {padding[1]}"
-        formula = "output_shape is accepted when ⌊(output_shape + lo + hi - K)/strides⌋ + 1 = n"
-        substituted = f"⌊(L + {pads} - {K})/{s}⌋ + 1 = {n} for L = {_span(lo, hi)}"
-    ways = (Way(preimage, f"output_shape={_span(*preimage)}"),) if preimage else ()
-    refusals = []
-    _, e = _try(sp, n, {**cfg, "output_shape": hi + 1})
-    if e is not None:
-        refusals.append(_refusal(f"output_shape outside {_span(lo, hi)}", e))
-    refused = None if error is None else _refusal("this call", error)
-    notes = () if target is not None else ("TensorFlow has no length formula: the caller passes output_shape",)
-    return Explanation(
-        sp.framework, call, n, length, refused, formula, substituted, forward, preimage, ways, notes, tuple(refusals)
-    )
+    if preimage is None:
+        return ways, notes, refusals
+    # consecutive lengths with the same kind of setting form one way
+    kinds: list[tuple[int, tuple[Any, ...]]] = []
+    for x in range(preimage[0], preimage[1] + 1):
+        v = hits.get(x)
+        kinds.append((x, (x == default_hit, None if v is None else x - v, x in targets)))
+    for _, group in itertools.groupby(kinds, key=lambda item: item[1] if not item[1][0] else item):
+        items = list(group)
+        lo, hi = items[0][0], items[-1][0]
+        is_default, offset, by_target = items[0][1]
+        parts = []
+        if is_default:
+            parts.append(f"{adjust.name}={adjust.default!r} (the default)")  # type: ignore[union-attr]
+        if offset is not None:
+            parts.append(f"{adjust.name}={_span(lo - offset, hi - offset)}")  # type: ignore[union-attr]
+        text = " or ".join(parts)
+        if by_target:
+            text += (", or " if text else "") + sp.target_text(_span(lo, hi))
+        ways.append(Way((lo, hi), text or f"no setting of {sp.operation} gives {'it' if lo == hi else 'them'}"))
+    return ways, notes, refusals
 
 
 def lines(e: Explanation) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from . import _arith as A
 from .errors import FrameworkError, ParameterError
 from .solve import solve
-from .spaces import Bounds, Range, Space, TensorflowSpace, space
+from .spaces import Bounds, Range, Space, space
 
 #: the input lengths each candidate is tried on before the prover sees it
 CHECK_LENGTHS = range(1, 41)
@@ -61,8 +61,8 @@ def _length(sp: Space, n: int, cfg: Mapping[str, Any]) -> int | None:
 
 
 def _config(dst: Space, cfg: Mapping[str, Any], length: Any) -> dict[str, Any]:
-    """A target configuration for input length ``n`` (tensorflow: output_shape = the source's length)."""
-    return {**cfg, "output_shape": length} if isinstance(dst, TensorflowSpace) else dict(cfg)
+    """A target configuration (where the caller must pass the output length, e.g. tensorflow: the source's length)."""
+    return {**cfg, dst.role("target"): length} if dst.needs_target else dict(cfg)
 
 
 def _first_mismatch(src: Space, cfg: Mapping[str, Any], dst: Space, cand: Mapping[str, Any], offset: int) -> Any:
@@ -113,8 +113,9 @@ def port(source: str, target: str, *, source_backend: str | None = None, target_
             the source framework refuses at every input length tried.
     """
     src, dst = space(source, source_backend), space(target, target_backend)
-    if isinstance(src, TensorflowSpace):
-        raise ParameterError("FROM", "must have a length formula (tensorflow's output_shape is the caller's)", source)
+    if src.needs_target:
+        target = src.role("target")
+        raise ParameterError("FROM", f"must have a length formula ({source}'s {target} is the caller's)", source)
     cfg = src.bind(kwargs)
     k, s, d = (cfg[src.role(r)] for r in ("kernel", "stride", "dilation"))
     for name, value in (("kernel", k), ("stride", s), ("dilation", d)):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,33 +25,10 @@ ROOT = Path(__file__).parent.parent
 # -- solve against brute force ------------------------------------------------------------------
 
 
-def grid(sp: Space, b: Bounds, out: int) -> Iterator[dict[str, Any]]:
-    """Every configuration within the bounds, as the framework's keyword arguments (no closed forms)."""
-    ks = range(b.kernel.lo, b.kernel.hi + 1)
-    ss = range(b.stride.lo, b.stride.hi + 1)
-    ds = range(b.dilation.lo, b.dilation.hi + 1)
-    top = max(b.stride.hi, b.dilation.hi)
-    if sp.framework == "torch":
-        ps = range(b.padding.lo, b.padding.hi + 1)
-        for k, s, p, a, d in itertools.product(ks, ss, ps, range(top + 1), ds):
-            yield {"kernel_size": k, "stride": s, "padding": p, "output_padding": a, "dilation": d}
-    elif sp.framework in ("keras", "keras2"):
-        modes = b.modes or ("valid", "same")
-        for k, s, m, a, d in itertools.product(ks, ss, modes, (None, *range(top + 1)), ds):
-            yield {"kernel_size": k, "strides": s, "padding": m, "output_padding": a, "dilation_rate": d}
-    else:
-        ps = range(b.padding.lo, b.padding.hi + 1)
-        pads = [m for m in ("SAME", "VALID") if b.modes is None or m in b.modes]
-        if b.modes is None or "EXPLICIT" in b.modes:
-            pads += list(itertools.product(ps, ps))
-        for k, s, p, d in itertools.product(ks, ss, pads, ds):
-            yield {"kernel_size": k, "output_shape": out, "strides": s, "padding": p, "dilations": d}
-
-
 def brute(sp: Space, n: int, out: int, b: Bounds) -> list[dict[str, Any]]:
     """The configurations whose model length is ``out``, sorted by the simplest-first key."""
     found = []
-    for cfg in grid(sp, b, out):
+    for cfg in sp.grid(b, out):
         dilation = cfg.get("dilation", cfg.get("dilation_rate", cfg.get("dilations")))
         if dilation > 1 and cfg["kernel_size"] == 1:
             continue  # degenerate: a dilated 1-wide kernel

@@ -1,5 +1,9 @@
 """Each framework's transposed convolution as a parameter space: its knobs, and its answers in closed form.
 
+This module holds what every framework shares (:class:`Space`, :class:`Bounds`, :class:`Family`, the
+simplest-first walk); ``derive/spaces/<framework>.py`` holds one framework's space, loaded on demand
+by :func:`space`.
+
 A space lists the knobs a caller sets (named as the framework spells them, with its defaults and
 rules) and answers "which settings map an input length ``n`` to ``out``?" as *families*: settings that
 share every *index* knob (stride, padding mode, dilation, output padding, explicit pads) and run
@@ -24,12 +28,14 @@ Degenerate settings are left out: a dilation above 1 on a 1-wide kernel changes 
 from __future__ import annotations
 
 import functools
+import importlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .errors import DeriveError, FrameworkError, ParameterError
+from ..errors import DeriveError, FrameworkError, ParameterError
 
 
 class SolverError(RuntimeError):
@@ -221,6 +227,18 @@ class Space:
     knobs: tuple[Knob, ...] = ()
     # padding modes in simplest-first order (the default first); () when padding is an int
     modes: tuple[str, ...] = ()
+    # the backends or implementations a caller may pick (None: the framework's own rule)
+    backends: tuple[str | None, ...] = (None,)
+    # the forward convolution whose preimage explain shows, e.g. "torch.nn.Conv1d"
+    forward_operation: str = ""
+
+    def __init__(self, backend: str | None = None) -> None:
+        if backend not in self.backends:
+            if self.backends == (None,):
+                raise ParameterError("--backend", f"has no meaning for {self.framework}", backend)
+            names = ", ".join("None" if b is None else b for b in self.backends)
+            raise ParameterError("--backend", f"must be one of {names} for {self.framework}", backend)
+        self.backend = backend
 
     # -- the framework ---------------------------------------------------------------------
 
@@ -231,6 +249,13 @@ class Space:
     def role(self, role: str) -> str:
         """The framework's name for a knob role."""
         return next(k.name for k in self.knobs if k.role == role)
+
+    def knob(self, role: str) -> Knob | None:
+        """The knob with this role, if the framework has one."""
+        return next((k for k in self.knobs if k.role == role), None)
+
+    # whether the caller must pass the output length (tensorflow's output_shape): ports set it to the length
+    needs_target: bool = False
 
     def has(self, role: str) -> bool:
         return any(k.role == role for k in self.knobs) or (role == "padding" and "EXPLICIT" in self.modes)
@@ -400,6 +425,39 @@ class Space:
         args = op.bind(n, {**cfg, **self.extra()})
         return op.length(args), [r.holds(args) for r in op.requires]
 
+    # -- the brute-force baseline -------------------------------------------------------------
+
+    def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
+        """Every configuration within finite ``bounds``, without closed forms (what tests and benches compare to)."""
+        raise NotImplementedError
+
+    # -- explaining a call (derive.explain) -------------------------------------------------------
+
+    def formula(self, n: int, cfg: Mapping[str, Any]) -> tuple[str, str]:
+        """The length rule in the framework's names, and the same with this call's numbers and its value."""
+        raise NotImplementedError
+
+    def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
+        """The forward convolution with the call's kernel, stride, padding and dilation: its call and its length.
+
+        None where the call is malformed (a knob of the wrong type or an unknown mode): then explain
+        reports only the framework's refusal.
+        """
+        raise NotImplementedError
+
+    def adjust_values(self, cfg: Mapping[str, Any]) -> Iterable[int]:
+        """The output paddings explain tries: every one up to the first the framework always refuses."""
+        top = max(cfg[k.name] for k in self.knobs if k.role in ("stride", "dilation"))
+        return range(top + 1)
+
+    def call_text(self, cfg: Mapping[str, Any]) -> str:
+        """The call as a user writes it."""
+        return f"{self.operation}({self.show(cfg)})"
+
+    def target_text(self, lengths: str) -> str:
+        """How a caller passes the output length (explain's ways), e.g. ``output_shape=5..6``."""
+        return f"{self.role('target')}={lengths}"
+
     def refusal(self, n: int, cfg: Mapping[str, Any]) -> FrameworkError | None:
         try:
             self.call(n, cfg)
@@ -424,344 +482,48 @@ def _term(start: int, step: int, count: int | None, alone: bool) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# PyTorch
 
-
-class TorchSpace(Space):
-    """``torch.nn.ConvTranspose1d``: ``(n-1)s - 2p + d(k-1) + 1 + a``, ``a < max(s, d)``, p >= 0."""
-
-    framework = "torch"
-    operation = "torch.nn.ConvTranspose1d"
-    knobs = (
-        Knob("kernel_size", "kernel", None, ">= 1"),
-        Knob("stride", "stride", 1, ">= 1"),
-        Knob("padding", "padding", 0, ">= 0 (both sides)"),
-        Knob("output_padding", "adjust", 0, "< stride or < dilation"),
-        Knob("dilation", "dilation", 1, ">= 1"),
-    )
-    index_names = ("stride", "dilation", "output_padding")
-    member_names = ("padding", "kernel_size")
-
-    def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from .frameworks import torch
-
-        return torch.conv_transpose_length(n, **cfg)
-
-    def model(self) -> Any:
-        from .frameworks import torch
-
-        return torch.CONV_TRANSPOSE1D
-
-    def dims(self, q: Query) -> list[Dim]:
-        n, out, b = q.n, q.out, q.bounds
-        p_hi = b.padding.hi
-        s_hi = None if n < 2 or p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
-        u_lo = max(b.kernel.lo - 1, 1)  # a dilated kernel has k >= 2
-
-        def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
-            if b.kernel.hi is not None and b.kernel.hi < 2:
-                return [1] if 1 in b.dilation else []
-            e0 = out - 1 - (n - 1) * ix["stride"]
-            hi = None if p_hi is None else max(1, (e0 + 2 * p_hi) // u_lo)
-            return b.dilation.values(hi)
-
-        def adjusts(ix: Mapping[str, Any]) -> Iterable[int]:
-            s, d = ix["stride"], ix["dilation"]
-            e0 = out - 1 - (n - 1) * s
-            hi = max(s, d) - 1
-            if p_hi is not None:
-                hi = min(hi, e0 - d * (b.kernel.lo - 1 if d == 1 else u_lo) + 2 * p_hi)
-            lo = 0
-            if b.kernel.hi is not None:
-                lo = max(0, e0 - d * (b.kernel.hi - 1) + 2 * b.padding.lo)
-            return range(lo, hi + 1)
-
-        return [
-            Dim("stride", lambda ix: stride_order(q.scale, b.stride, s_hi), lambda ix: q.scale),
-            Dim("dilation", dilations, lambda ix: 1),
-            Dim("output_padding", adjusts, lambda ix: 0),
-        ]
-
-    def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
-        s, d, a = index["stride"], index["dilation"], index["output_padding"]
-        b = q.bounds
-        # d·u - 2p = e with u = k - 1
-        e = q.out - 1 - a - (q.n - 1) * s
-        u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0, _ceildiv(e + 2 * b.padding.lo, d))
-        u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
-        if b.padding.hi is not None:
-            u_hi = _min(u_hi, (e + 2 * b.padding.hi) // d)
-        if d % 2 == 0:
-            if e % 2:
-                return None
-            found, step = progression(u_lo, u_hi), 1
-        else:
-            found, step = progression(u_lo, u_hi, 2, e % 2), 2
-        if found is None:
-            return None
-        u0, count = found
-        free = (("padding", (d * u0 - e) // 2, d * step // 2), ("kernel_size", u0 + 1, step))
-        return self.make({"stride": s, "output_padding": a, "dilation": d}, free, count)
-
-
-# ---------------------------------------------------------------------------------------------
-# Keras 3 and Keras 2 (tf.keras): the same lengths, different texts and checks
-
-
-class KerasSpace(Space):
-    """``keras.layers.Conv1DTranspose``: valid ``(n-1)s + max(K, s)`` or ``+ K + op``; same ``ns`` or ``+ K%2 + op``."""
-
-    framework = "keras"
-    operation = "keras.layers.Conv1DTranspose"
-    forward = "keras.layers.Conv1D"
-    modes = ("valid", "same")
-    knobs = (
-        Knob("kernel_size", "kernel", None, ">= 1"),
-        Knob("strides", "stride", 1, ">= 1"),
-        Knob("padding", "mode", "valid", "'valid' or 'same'"),
-        Knob("output_padding", "adjust", None, "None or < strides"),
-        Knob("dilation_rate", "dilation", 1, ">= 1, and not with strides > 1"),
-    )
-    index_names = ("strides", "padding", "dilation_rate", "output_padding")
-    member_names = ("kernel_size",)
-    backends: tuple[str | None, ...] = (None, "tensorflow", "jax", "torch")
-
-    def __init__(self, backend: str | None = None) -> None:
-        if backend not in self.backends:
-            names = ", ".join("None" if b is None else b for b in self.backends)
-            raise ParameterError("--backend", f"must be one of {names} for {self.framework}", backend)
-        self.backend = backend
-
-    @property
-    def on_tf(self) -> bool:
-        return self.backend == "tensorflow"
-
-    def module(self) -> Any:
-        from .frameworks import keras
-
-        return keras
-
-    def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        return self.module().conv_transpose_length(n, **cfg, backend=self.backend)
-
-    def model(self) -> Any:
-        return self.module().CONV_TRANSPOSE
-
-    def extra(self) -> dict[str, Any]:
-        return {"backend": self.backend}
-
-    def shortest(self, n: int) -> int:
-        """The shortest length any configuration gives from n: (n-1)·strides at strides 1 (n on TensorFlow)."""
-        return max(1, n if self.on_tf else n - 1)
-
-    def shortest_rule(self, n: int) -> str:
-        rule = (
-            "(n-1)·strides + 1 (TensorFlow refuses the even-kernel 'same' length (n-1)·strides)"
-            if self.on_tf
-            else "(n-1)·strides ('same', output_padding=0, an even kernel)"
-        )
-        return f"every {self.operation} length is at least {rule}: the shortest from n={n} is {self.shortest(n)}"
-
-    def dims(self, q: Query) -> list[Dim]:
-        n, out, b = q.n, q.out, q.bounds
-        s_hi = out // (n - 1) if n >= 2 else None
-        dilated = not self.on_tf and (b.kernel.hi is None or b.kernel.hi >= 2)
-
-        def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
-            if ix["strides"] > 1 or not dilated:
-                return [1] if 1 in b.dilation else []
-            hi = out - 1 if ix["padding"] == "valid" else None  # valid: K = d(k-1)+1 <= out
-            return b.dilation.values(hi)
-
-        def adjusts(ix: Mapping[str, Any]) -> Iterable[int | None]:
-            return [None, *range(ix["strides"])]
-
-        return [
-            Dim("strides", lambda ix: stride_order(q.scale, b.stride, s_hi), lambda ix: q.scale),
-            Dim("padding", lambda ix: self.allowed_modes(q), lambda ix: self.modes[0], self.modes.index),
-            Dim("dilation_rate", dilations, lambda ix: 1),
-            Dim("output_padding", adjusts, lambda ix: None, lambda v: -1 if v is None else v),
-        ]
-
-    def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
-        s, mode, d, op = index["strides"], index["padding"], index["dilation_rate"], index["output_padding"]
-        n, out, b = q.n, q.out, q.bounds
-        u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0)
-        u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
-
-        def single(K: int) -> tuple[int, int | None] | None:
-            if K < 1 or (K - 1) % d:
-                return None
-            return progression(max(u_lo, (K - 1) // d), _min(u_hi, (K - 1) // d))
-
-        step = 1
-        if mode == "valid" and op is None:
-            if out == n * s:
-                found = progression(u_lo, _min(u_hi, (s - 1) // d))
-            else:
-                found = single(out - (n - 1) * s) if out > n * s else None
-        elif mode == "valid":
-            found = single(out - (n - 1) * s - op)
-        elif op is None:
-            found = progression(u_lo, u_hi) if out == n * s else None
-        else:
-            r = out - (n - 1) * s - op  # = K mod 2
-            if r not in (0, 1) or (self.on_tf and r == 0 and op == 0):
-                return None  # TF refuses (n-1)s: below its SAME interval
-            if d % 2 == 0:
-                found = progression(u_lo, u_hi) if r == 1 else None
-            else:
-                found, step = progression(u_lo, u_hi, 2, (r + 1) % 2), 2
-        if found is None:
-            return None
-        u0, count = found
-        fixed = {"strides": s, "padding": mode, "output_padding": op, "dilation_rate": d}
-        return self.make(fixed, (("kernel_size", u0 + 1, step),), count)
-
-    # the formula of one configuration, for explain: (symbolic, substituted) -> see derive.explain
-
-
-class Keras2Space(KerasSpace):
-    """``tf.keras.layers.Conv1DTranspose`` (Keras 2): Keras 3's lengths, tf_keras's checks and texts."""
-
-    framework = "keras2"
-    operation = "tf.keras.layers.Conv1DTranspose"
-    forward = "tf.keras.layers.Conv1D"
-    backends = (None, "tensorflow")
-
-    def module(self) -> Any:
-        from .frameworks import keras2
-
-        return keras2
-
-
-# ---------------------------------------------------------------------------------------------
-# TensorFlow: the caller passes output_shape; the op accepts the forward preimage
-
-
-class TensorflowSpace(Space):
-    """``tf.nn.conv2d_transpose`` on one axis: ``output_shape`` is accepted when the forward conv maps it to n."""
-
-    framework = "tensorflow"
-    operation = "tf.nn.conv2d_transpose"
-    forward = "tf.nn.conv2d"
-    modes = ("SAME", "VALID", "EXPLICIT")
-    knobs = (
-        Knob("kernel_size", "kernel", None, ">= 1 (the filter's spatial size)"),
-        Knob("output_shape", "target", None, "the forward conv maps it back to n"),
-        Knob("strides", "stride", 1, ">= 1"),
-        Knob("padding", "mode", "SAME", "'SAME', 'VALID' or a (lo, hi) pair"),
-        Knob("dilations", "dilation", 1, "1 on CPU"),
-    )
-    index_names = ("strides", "mode", "pads", "dilations")
-    member_names = ("kernel_size",)
-
-    def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from .frameworks import tensorflow
-
-        return tensorflow.conv_transpose_length(n, **cfg)
-
-    def model(self) -> Any:
-        from .frameworks import tensorflow
-
-        return tensorflow.CONV2D_TRANSPOSE
-
-    def check_bounds(self, bounds: Bounds) -> None:
-        if bounds.modes is not None:
-            bad = [m for m in bounds.modes if m not in self.modes]
-            if bad:
-                raise ParameterError("--mode", f"must be among {', '.join(self.modes)} for tensorflow", bad[0])
-
-    def index_of(self, cfg: Mapping[str, Any]) -> dict[str, Any]:
-        p = cfg["padding"]
-        explicit = isinstance(p, tuple)
-        return {
-            "strides": cfg["strides"],
-            "mode": "EXPLICIT" if explicit else p,
-            "pads": (p[0] + p[1], p[0]) if explicit else (0, 0),
-            "dilations": cfg["dilations"],
-        }
-
-    def dims(self, q: Query) -> list[Dim]:
-        n, out, b = q.n, q.out, q.bounds
-        modes = self.allowed_modes(q)
-        p_hi = b.padding.hi
-        if n < 2:
-            s_hi = None
-        elif "EXPLICIT" in modes:
-            s_hi = None if p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
-        else:
-            s_hi = (out - 1) // (n - 1)
-
-        def pads(ix: Mapping[str, Any]) -> Iterable[tuple[int, int]]:
-            if ix["mode"] != "EXPLICIT":
-                return [(0, 0)]
-            s = ix["strides"]
-            # K in [out - n·s + 1 + P, out - (n-1)s + P] must meet [kernel.lo, kernel.hi]
-            total_lo = max(2 * b.padding.lo, b.kernel.lo - out + (n - 1) * s)
-            total_hi = None if p_hi is None else 2 * p_hi
-            if b.kernel.hi is not None:
-                total_hi = _min(total_hi, b.kernel.hi - out + n * s - 1)
-            totals = Range(0, None).values(total_hi) if total_hi is None or total_hi >= 0 else []
-            return (
-                (total, lo)
-                for total in totals
-                if total >= total_lo
-                for lo in range(max(b.padding.lo, total - (total if p_hi is None else p_hi)), _min(total, p_hi) + 1)
-                if total - lo >= b.padding.lo
-            )
-
-        return [
-            Dim("strides", lambda ix: stride_order(q.scale, b.stride, s_hi), lambda ix: q.scale),
-            Dim("mode", lambda ix: modes, lambda ix: "SAME", self.modes.index),
-            Dim("pads", pads, lambda ix: (0, 0), counts=False),
-            Dim("dilations", lambda ix: [1] if 1 in b.dilation else [], lambda ix: 1),
-        ]
-
-    def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
-        s, mode, (total, lo) = index["strides"], index["mode"], index["pads"]
-        n, out, b = q.n, q.out, q.bounds
-        if mode == "SAME":
-            if not (n - 1) * s + 1 <= out <= n * s:
-                return None
-            found = progression(b.kernel.lo, b.kernel.hi)
-        else:
-            k_lo = max(b.kernel.lo, out - n * s + 1 + total)
-            found = progression(k_lo, _min(b.kernel.hi, out - (n - 1) * s + total))
-        if found is None:
-            return None
-        k0, count = found
-        padding = (lo, total - lo) if mode == "EXPLICIT" else mode
-        fixed = {"output_shape": out, "strides": s, "padding": padding, "dilations": 1}
-        return self.make(fixed, (("kernel_size", k0, 1),), count)
-
-
-# ---------------------------------------------------------------------------------------------
-
-SPACES: dict[str, Callable[..., Space]] = {
-    "torch": TorchSpace,
-    "keras": KerasSpace,
-    "keras2": Keras2Space,
-    "tensorflow": TensorflowSpace,
+#: framework key -> "module:Class" under derive/spaces/ (imported on first use: explain stays fast)
+SPACES: dict[str, str] = {
+    "torch": "torch:TorchSpace",
+    "keras": "keras:KerasSpace",
+    "keras2": "keras:Keras2Space",
+    "tensorflow": "tensorflow:TensorflowSpace",
+    "jax": "jax:JaxSpace",
+    "flax": "flax:FlaxSpace",
+    "onnx": "onnx:OnnxSpace",
+    "caffe": "caffe:CaffeSpace",
+    "mxnet": "mxnet:MxnetSpace",
+    "paddle": "paddle:PaddleSpace",
+    "chainer": "chainer:ChainerSpace",
+    "lasagne": "lasagne:LasagneSpace",
+    "tinygrad": "tinygrad:TinygradSpace",
 }
 
 
-def space(framework: str, backend: str | None = None) -> Space:
-    """The parameter space of ``framework``'s transposed convolution (``backend`` for keras/keras2)."""
-    from . import frameworks
+def covered() -> tuple[str, ...]:
+    """The frameworks whose space is written."""
+    here = Path(__file__).parent
+    return tuple(name for name, where in SPACES.items() if (here / f"{where.partition(':')[0]}.py").exists())
 
+
+def space_class(name: str) -> type[Space]:
+    if name not in covered():
+        raise ParameterError("framework", f"is not covered by the queries yet (covered: {', '.join(covered())})", name)
+    module, _, cls = SPACES[name].partition(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+
+
+def space(framework: str, backend: str | None = None) -> Space:
+    """The parameter space of ``framework``'s transposed convolution (``backend`` where it has several)."""
+    from .. import frameworks
+
+    if not isinstance(framework, str):
+        raise ParameterError("framework", f"must be one of {', '.join(frameworks.NAMES)}", framework)
     name = frameworks.ALIASES.get(framework.lower(), framework.lower())
     if name not in frameworks.NAMES:
         raise ParameterError("framework", f"must be one of {', '.join(frameworks.NAMES)}", framework)
-    if name not in SPACES:
-        raise ParameterError(
-            "framework", f"is not covered by the queries yet (covered: {', '.join(SPACES)})", framework
-        )
-    if name in ("keras", "keras2"):
-        return SPACES[name](backend)
-    if backend is not None:
-        raise ParameterError("--backend", f"has no meaning for {name}", backend)
-    return SPACES[name]()
+    return space_class(name)(backend)
 
 
 __all__ = [

@@ -1,0 +1,141 @@
+"""TensorFlow: ``tf.nn.conv2d_transpose`` on one axis as a parameter space (the caller passes ``output_shape``)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from ..errors import ParameterError
+from . import Bounds, Dim, Found, Knob, Query, Range, Space, _min, progression, stride_order
+
+
+class TensorflowSpace(Space):
+    """``tf.nn.conv2d_transpose`` on one axis: ``output_shape`` is accepted when the forward conv maps it to n."""
+
+    framework = "tensorflow"
+    operation = "tf.nn.conv2d_transpose"
+    forward_operation = "tf.nn.conv2d"
+    needs_target = True
+    modes = ("SAME", "VALID", "EXPLICIT")
+    knobs = (
+        Knob("kernel_size", "kernel", None, ">= 1 (the filter's spatial size)"),
+        Knob("output_shape", "target", None, "the forward conv maps it back to n"),
+        Knob("strides", "stride", 1, ">= 1"),
+        Knob("padding", "mode", "SAME", "'SAME', 'VALID' or a (lo, hi) pair"),
+        Knob("dilations", "dilation", 1, "1 on CPU"),
+    )
+    index_names = ("strides", "mode", "pads", "dilations")
+    member_names = ("kernel_size",)
+
+    def call(self, n: int, cfg: Mapping[str, Any]) -> int:
+        from ..frameworks import tensorflow
+
+        return tensorflow.conv_transpose_length(n, **cfg)
+
+    def model(self) -> Any:
+        from ..frameworks import tensorflow
+
+        return tensorflow.CONV2D_TRANSPOSE
+
+    def check_bounds(self, bounds: Bounds) -> None:
+        if bounds.modes is not None:
+            bad = [m for m in bounds.modes if m not in self.modes]
+            if bad:
+                raise ParameterError("--mode", f"must be among {', '.join(self.modes)} for tensorflow", bad[0])
+
+    def index_of(self, cfg: Mapping[str, Any]) -> dict[str, Any]:
+        p = cfg["padding"]
+        explicit = isinstance(p, tuple)
+        return {
+            "strides": cfg["strides"],
+            "mode": "EXPLICIT" if explicit else p,
+            "pads": (p[0] + p[1], p[0]) if explicit else (0, 0),
+            "dilations": cfg["dilations"],
+        }
+
+    def dims(self, q: Query) -> list[Dim]:
+        n, out, b = q.n, q.out, q.bounds
+        modes = self.allowed_modes(q)
+        p_hi = b.padding.hi
+        if n < 2:
+            s_hi = None
+        elif "EXPLICIT" in modes:
+            s_hi = None if p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
+        else:
+            s_hi = (out - 1) // (n - 1)
+
+        def pads(ix: Mapping[str, Any]) -> Iterable[tuple[int, int]]:
+            if ix["mode"] != "EXPLICIT":
+                return [(0, 0)]
+            s = ix["strides"]
+            # K in [out - n·s + 1 + P, out - (n-1)s + P] must meet [kernel.lo, kernel.hi]
+            total_lo = max(2 * b.padding.lo, b.kernel.lo - out + (n - 1) * s)
+            total_hi = None if p_hi is None else 2 * p_hi
+            if b.kernel.hi is not None:
+                total_hi = _min(total_hi, b.kernel.hi - out + n * s - 1)
+            totals = Range(0, None).values(total_hi) if total_hi is None or total_hi >= 0 else []
+            return (
+                (total, lo)
+                for total in totals
+                if total >= total_lo
+                for lo in range(max(b.padding.lo, total - (total if p_hi is None else p_hi)), _min(total, p_hi) + 1)
+                if total - lo >= b.padding.lo
+            )
+
+        return [
+            Dim("strides", lambda ix: stride_order(q.scale, b.stride, s_hi), lambda ix: q.scale),
+            Dim("mode", lambda ix: modes, lambda ix: "SAME", self.modes.index),
+            Dim("pads", pads, lambda ix: (0, 0), counts=False),
+            Dim("dilations", lambda ix: [1] if 1 in b.dilation else [], lambda ix: 1),
+        ]
+
+    def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
+        s, mode, (total, lo) = index["strides"], index["mode"], index["pads"]
+        n, out, b = q.n, q.out, q.bounds
+        if mode == "SAME":
+            if not (n - 1) * s + 1 <= out <= n * s:
+                return None
+            found = progression(b.kernel.lo, b.kernel.hi)
+        else:
+            k_lo = max(b.kernel.lo, out - n * s + 1 + total)
+            found = progression(k_lo, _min(b.kernel.hi, out - (n - 1) * s + total))
+        if found is None:
+            return None
+        k0, count = found
+        padding = (lo, total - lo) if mode == "EXPLICIT" else mode
+        fixed = {"output_shape": out, "strides": s, "padding": padding, "dilations": 1}
+        return self.make(fixed, (("kernel_size", k0, 1),), count)
+
+    def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
+        b = bounds
+        pads: list[Any] = [m for m in ("SAME", "VALID") if b.modes is None or m in b.modes]
+        if b.modes is None or "EXPLICIT" in b.modes:
+            pads += list(itertools.product(b.padding.values(), b.padding.values()))
+        for k, s, p, d in itertools.product(b.kernel.values(), b.stride.values(), pads, b.dilation.values()):
+            yield {"kernel_size": k, "output_shape": out, "strides": s, "padding": p, "dilations": d}
+
+    def formula(self, n: int, cfg: Mapping[str, Any]) -> tuple[str, str]:
+        k, s, padding, d = (cfg[x] for x in ("kernel_size", "strides", "padding", "dilations"))
+        lo, hi = self._accepted(n, cfg)
+        span = "none" if lo > hi else str(lo) if lo == hi else f"{lo}..{hi}"
+        if padding == "SAME":
+            return "output_shape is accepted when ⌈output_shape/strides⌉ = n", f"⌈L/{s}⌉ = {n} for L = {span}"
+        pads = "0" if padding == "VALID" else f"{padding[0]} + {padding[1]}"
+        K = d * (k - 1) + 1
+        return (
+            "output_shape is accepted when ⌊(output_shape + lo + hi - K)/strides⌋ + 1 = n",
+            f"⌊(L + {pads} - {K})/{s}⌋ + 1 = {n} for L = {span}",
+        )
+
+    def _accepted(self, n: int, cfg: Mapping[str, Any]) -> tuple[int, int]:
+        from ..frameworks import tensorflow
+
+        return tensorflow.accepted_lengths(n, cfg["kernel_size"], cfg["strides"], cfg["padding"], cfg["dilations"])
+
+    def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
+        from ..frameworks import tensorflow
+
+        args = {x: cfg[x] for x in ("kernel_size", "strides", "padding", "dilations")}
+        shown = ", ".join(f"{x}={v!r}" for x, v in args.items() if x != "dilations" or v != 1)
+        return f"{self.forward_operation}({shown})", lambda length: tensorflow.conv_length(length, **args)
