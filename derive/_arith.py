@@ -141,15 +141,21 @@ def ite(cond: Cond, a: Value, b: Value) -> Value:
 
 def is_true(c: Cond) -> bool:
     """True only for a condition that is already decided true (a bool, or SymPy's ``true``)."""
-    return c is True or (is_symbolic(c) and c == _sp().true)
+    if type(c) is bool:  # the numeric path: every check of every model call
+        return c
+    return is_symbolic(c) and c == _sp().true
 
 
 def is_false(c: Cond) -> bool:
-    return c is False or (is_symbolic(c) and c == _sp().false)
+    if type(c) is bool:
+        return not c
+    return is_symbolic(c) and c == _sp().false
 
 
 def param(name: str, value: object, minimum: int | None = None) -> Value:
     """Validate one length parameter: an int (at least ``minimum``) or an integer SymPy expression."""
+    if type(value) is int and (minimum is None or value >= minimum):
+        return value  # the numeric path
     if is_symbolic(value):
         if getattr(value, "is_integer", None) is not True:
             raise ParameterError(name, "must be an integer (declare SymPy symbols integer=True)", value)

@@ -140,7 +140,8 @@ def solve(
     budget = Budget(BUDGET)
     answers: list[Answer] = []
     complete = True
-    for fam in _families(sp, n, out, bounds, budget):
+    every = sp.all_families(Query(n, out, bounds), budget) if limit is None else None
+    for fam in every if every is not None else _families(sp, n, out, bounds, budget):
         if limit is not None and len(answers) == limit:
             complete = False
             break

@@ -17,7 +17,7 @@ from derive.explain import explain
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
-from derive.spaces import Bounds, Query, Range, Space, space
+from derive.spaces import Bounds, Budget, Query, Range, Space, space
 
 ROOT = Path(__file__).parent.parent
 
@@ -79,6 +79,13 @@ def test_solve_matches_brute_force(framework, backend, n, out, bounds):
     members = [m for a in got.answers for m in a.family.members()]
     assert members == brute(sp, n, out, bounds)
     assert got.complete and got.configurations == len(members)
+
+
+@pytest.mark.parametrize(("framework", "backend", "n", "out", "bounds"), BRUTE_CASES)
+def test_listing_everything_keeps_the_lazy_order(framework, backend, n, out, bounds):
+    """The one-pass listing (solve --all) gives the lazy walk's families in the lazy walk's order."""
+    sp, q = space(framework, backend), Query(n, out, bounds)
+    assert sp.all_families(q, Budget(10**6)) == list(sp.families(q, Budget(10**6)))
 
 
 FIRST = [

@@ -10,6 +10,7 @@ come back as SymPy Booleans through :meth:`Operation.conditions`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,17 +77,22 @@ class Operation:
     # names of the arguments that are lengths/counts (validated as integers); others pass through
     integer_args: tuple[str, ...] = field(default=())
 
+    @functools.cached_property
+    def _names(self) -> dict[str, Any]:
+        return dict(self.defaults)
+
     def bind(self, n: Any, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """The arguments with defaults filled in; unknown names and non-integers raise ParameterError."""
-        names = dict(self.defaults)
-        unknown = sorted(set(kwargs) - set(names))
-        if unknown:
+        names = self._names
+        if not names.keys() >= kwargs.keys():
+            unknown = sorted(set(kwargs) - set(names))
             takes = ", ".join(names)
             raise ParameterError(unknown[0], f"is not an argument of {self.name} (takes {takes})", kwargs[unknown[0]])
-        args = {**names, **kwargs, "n": A.param("n", n)}
+        args = {**names, **kwargs, "n": n if type(n) is int else A.param("n", n)}
         for key in self.integer_args:
-            if args.get(key) is not None and not isinstance(args[key], str):
-                args[key] = A.param(key, args[key])
+            value = args.get(key)
+            if type(value) is not int and value is not None and not isinstance(value, str):
+                args[key] = A.param(key, value)
         return args
 
     def conditions(self, n: Any, **kwargs: Any) -> list[Condition]:

@@ -170,6 +170,14 @@ def _onednn(axes: Axes) -> bool:
     """
     if "_onednn" in axes[0]:
         return axes[0]["_onednn"]
+    a = axes[0]
+    if len(axes) == 1 and type(a["n"]) is int and type(a["kernel_size"]) is int:
+        # 1-D ints, viewed as (1, 1, 1, n): the kernel test fails on the fake height of 1
+        if "output_padding" not in a:
+            return a["n"] > 20480
+        op = _output_padding(a)
+        if type(op) is int and type(a["stride"]) is int:
+            return op < a["stride"] and a["n"] > 20480
     ns, ks = _as2d(_vals(axes, "n"), 1), _as2d(_vals(axes, "kernel_size"), 1)
     transposed = "output_padding" in axes[0]
     ops = _vals(axes, _output_padding) if transposed else []
@@ -424,7 +432,7 @@ def _split_axes(n: Any, kwargs: Mapping[str, Any]) -> tuple[list[dict[str, Any]]
     given = {"n": n, **kwargs}
     sizes = {len(v) for v in given.values() if isinstance(v, (tuple, list))}
     if not sizes:
-        return [dict(given)], False
+        return [given], False
     if len(sizes) > 1:
         raise ParameterError("arguments", "per-axis tuples must all have the same length", given)
     (ndim,) = sizes
@@ -435,8 +443,11 @@ def _split_axes(n: Any, kwargs: Mapping[str, Any]) -> tuple[list[dict[str, Any]]
 
 def _domain(op: Operation, a: Args) -> None:
     """derive's own limits of the model (torch's behaviour outside them is backend-specific)."""
-    A.param("n", a["n"], 0)
-    A.param("kernel_size", a["kernel_size"], 1)
+    n, k = a["n"], a["kernel_size"]
+    if type(n) is not int or n < 0:
+        A.param("n", n, 0)
+    if type(k) is not int or k < 1:
+        A.param("kernel_size", k, 1)
     padding = a["padding"]
     if _is_same(padding):
         d = a["dilation"]
@@ -469,9 +480,11 @@ def _run(op: Operation, n: Any, kwargs: Mapping[str, Any]) -> tuple[list[Args], 
         axes.append(args)
     _mark_backend(axes)
     for r in op.requires:
-        if any(A.is_false(r.holds(a)) for a in axes):
-            text = r.nd(axes) if isinstance(r, _Check) else r.text(axes[0])
-            raise FrameworkError(FRAMEWORK, text, r.error, r.rule)
+        for a in axes:  # plain loops: this runs on every numeric call (the solver verifies each answer)
+            held = r.holds(a)
+            if held is False or (held is not True and A.is_false(held)):
+                text = r.nd(axes) if isinstance(r, _Check) else r.text(axes[0])
+                raise FrameworkError(FRAMEWORK, text, r.error, r.rule)
     return axes, nd
 
 

@@ -367,6 +367,43 @@ class Space:
             if budget.exhausted:
                 return
 
+    def all_families(self, q: Query, budget: Budget) -> list[Family]:
+        """Every family within finite bounds in the order of :meth:`families`: one pass, then a sort by key.
+
+        Listing everything, one walk over the index tuples (plain recursion, no generators) beats
+        :meth:`families`' walk per number of changes, which exists so that a first page never visits the rest.
+        """
+        self.check_bounds(q.bounds)
+        dims = self.dims(q)
+        stride, rest, last = dims[0].name, dims[1:], len(dims) - 1
+        scale, order, family = q.scale, self.order, self.family
+        found: list[Family] = []
+
+        def visit(i: int, index: dict[str, Any], changes: int) -> bool:
+            dim = dims[i]
+            plain = dim.plain(index)
+            for value in dim.values(index):
+                if not budget.spend():
+                    return False
+                index[dim.name] = value
+                cost = changes + (dim.counts and value != plain)
+                if i < last:
+                    if not visit(i + 1, index, cost):
+                        return False
+                    continue
+                hit = family(q, index)
+                if hit is not None:
+                    fixed, free, count = hit
+                    s = index[stride]
+                    key = (cost, abs(s - scale), s, *[d.order(index[d.name]) for d in rest], *[x[1] for x in free])
+                    found.append(Family(tuple(fixed.items()), free, count, order, key))
+            index.pop(dim.name, None)
+            return True
+
+        visit(0, {}, 0)
+        found.sort(key=lambda f: f.key)
+        return found
+
     def _walk(
         self, dims: list[Dim], i: int, index: dict[str, Any], left: int, budget: Budget
     ) -> Iterator[dict[str, Any]]:
