@@ -7,7 +7,9 @@
    torch and Keras at bounds of 64 per knob, the first page (the default ``--limit 10``) and the
    complete listing (``--all``). At bounds of 10^4 the solver's first page is timed; the brute force
    is not run there: its time is extrapolated from its measured rate at 64.
-2. ``derive explain`` and ``derive shape`` wall time (a fresh interpreter each) next to building a
+2. Every framework with a space: ``solve --all`` next to trying every configuration of the same
+   bounds (12 per knob) through the framework model, the way the tests' brute force does.
+3. ``derive explain`` and ``derive shape`` wall time (a fresh interpreter each) next to building a
    ``torch.nn.ConvTranspose1d`` and running it on a zero tensor (also a fresh interpreter).
 
 Needs numpy and torch (the ``bench`` extra).
@@ -29,8 +31,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from derive.errors import FrameworkError  # noqa: E402
 from derive.solve import solve  # noqa: E402
-from derive.spaces import Bounds, Range  # noqa: E402
+from derive.spaces import Bounds, Query, Range, covered, space  # noqa: E402
 
 
 def brute_torch(n: int, out: int, high: int) -> np.ndarray:
@@ -129,6 +132,43 @@ def bench_solve(repeat: int, skip_brute: bool) -> dict[str, Any]:
     return report
 
 
+def brute_model(framework: str, n: int, out: int, bounds: Bounds) -> list[dict[str, Any]]:
+    """Every configuration within the bounds whose model length is ``out``, sorted simplest first."""
+    sp = space(framework)
+    found = []
+    for cfg in sp.grid(bounds, out):
+        roles = {k.role: cfg.get(k.name) for k in sp.knobs}
+        if roles.get("dilation", 1) not in (None, 1) and roles.get("kernel") == 1:
+            continue  # degenerate: the spaces leave dilated 1-wide kernels out
+        try:
+            if sp.call(n, cfg) == out:
+                found.append(cfg)
+        except FrameworkError:
+            pass
+    q = Query(n, out, bounds)
+    return sorted(found, key=lambda c: sp.key(q, c))
+
+
+def bench_frameworks(repeat: int) -> dict[str, Any]:
+    n, out, high = 4, 16, 12
+    bounds = Bounds(Range(1, high), Range(1, high), Range(1, high), Range(0, high))
+    report: dict[str, Any] = {}
+    for framework in covered():
+        sp = space(framework)
+        b = Bounds(**{r: getattr(bounds, r) for r in ("kernel", "stride", "dilation", "padding") if sp.has(r)})
+        t, sol = timed(lambda fw=framework, b=b: solve(fw, n, out, b, limit=None), repeat)
+        bt, rows = timed(lambda fw=framework, b=b: brute_model(fw, n, out, b), 1)
+        members = [m for a in sol.answers for m in a.family.members()]
+        assert members == rows, f"{framework}: solver and brute force differ"
+        report[framework] = {
+            "solve --all s": round(t, 4),
+            "brute force through the model s": round(bt, 3),
+            "ratio": round(bt / t, 1),
+            "families / configurations": f"{len(sol.answers)} / {len(members)}",
+        }
+    return report
+
+
 def wall(cmd: list[str], repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -163,6 +203,7 @@ def main() -> None:
     parser.add_argument("--skip-brute", action="store_true", help="skip the ~10 s numpy brute force")
     args = parser.parse_args()
     report = {"solve vs numpy brute force (n=4 -> 16)": bench_solve(args.repeat, args.skip_brute),
+              "solve vs the model's brute force (n=4 -> 16, bounds 12)": bench_frameworks(args.repeat),
               "wall time (fresh interpreter)": bench_wall(args.repeat)}  # fmt: skip
     text = json.dumps(report, indent=1)
     print(text)

@@ -534,6 +534,12 @@ def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
 # -- entry ---------------------------------------------------------------------------------
 
 
+BACKEND_HELP = (
+    "backend or implementation: keras/keras2 tensorflow|jax|torch (default: Keras' own shape); "
+    "onnx shape_inference|reference|onnxruntime (default: the spec); mxnet onednn (default: the native kernel)"
+)
+
+
 def build_parser() -> _Parser:
     parser = _Parser(prog="derive", description="Shape arithmetic of convolutions and transposed convolutions.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -613,7 +619,7 @@ def build_parser() -> _Parser:
         "(fewest knobs off their plain value, the stride nearest out/n first). Ranges are LO..HI or one value; "
         "unbounded knobs give endless families (t >= 0). Comma lists give one length per axis (--n 4,4).",
     )
-    solve.add_argument("framework", help="torch, keras, keras2 or tensorflow")
+    solve.add_argument("framework", help="a framework name (derive shape --help lists them)")
     solve.add_argument("--n", help="input length (comma list for several axes)")
     solve.add_argument("--out", help="target length (comma list for several axes)")
     solve.add_argument("--kernel", help="kernel size range, e.g. 3 or 1..8")
@@ -624,7 +630,7 @@ def build_parser() -> _Parser:
     solve.add_argument("--max", help="upper bound of every range not given")
     solve.add_argument("--limit", help="number of answers (default 10)")
     solve.add_argument("--all", action="store_true", help="every answer (needs bounded knobs)")
-    solve.add_argument("--backend", help="keras/keras2 backend (default: Keras' own shape)")
+    solve.add_argument("--backend", help=BACKEND_HELP)
     solve.add_argument("--json", action="store_true", help="machine-readable output")
 
     explain = sub.add_parser(
@@ -633,9 +639,9 @@ def build_parser() -> _Parser:
         description="derive explain FRAMEWORK --n N --<framework-argument> VALUE ... (the framework's own names, "
         "e.g. --kernel-size 3 --strides 2 --padding same). Comma lists give one value per axis.",
     )
-    explain.add_argument("framework", help="torch, keras, keras2 or tensorflow")
+    explain.add_argument("framework", help="a framework name")
     explain.add_argument("--n", help="input length (comma list for several axes)")
-    explain.add_argument("--backend", help="keras/keras2 backend (default: Keras' own shape)")
+    explain.add_argument("--backend", help=BACKEND_HELP)
     explain.add_argument("--json", action="store_true", help="machine-readable output")
 
     port = sub.add_parser(
@@ -647,8 +653,8 @@ def build_parser() -> _Parser:
     )
     port.add_argument("source", help="the framework the layer is written in")
     port.add_argument("target", help="the framework to write it in")
-    port.add_argument("--from-backend", help="keras/keras2 backend of the source")
-    port.add_argument("--to-backend", help="keras/keras2 backend of the target")
+    port.add_argument("--from-backend", help="the source's backend or implementation (as --backend of solve)")
+    port.add_argument("--to-backend", help="the target's backend or implementation")
     port.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
