@@ -1,8 +1,8 @@
 """Parse propositions typed by users into SymPy, without ``eval``.
 
 Python syntax, restricted: integers, names, ``+ - * / // % **``, comparisons (chained too),
-``and``/``or``/``not``, ``->`` for implication (top level, right-associative; nest with
-``Implies(a, b)``), and calls of floor, ceiling, Mod, Max, Min, Abs,
+``and``/``or``/``not``, ``->`` for implication (the loosest operator, right-associative, inside
+parentheses too: ``(a -> b) and c``), and calls of floor, ceiling, Mod, Max, Min, Abs,
 Eq, Ne, Implies, Piecewise. ``a // b`` is ``floor(a/b)`` and ``a % b`` is ``Mod(a, b)``.
 """
 
@@ -47,18 +47,60 @@ _COMPARE = {ast.Eq: sp.Eq, ast.NotEq: sp.Ne, ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.
 
 def free_names(text: str) -> list[str]:
     """The names a proposition uses that are not functions, in order of first use."""
-    seen: dict[str, None] = {}
-    for part in _implication_parts(text):
-        for node in ast.walk(_parse_tree(part)):
-            if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in ("True", "False"):
-                seen[node.id] = None
-    return list(seen)
+    names = [
+        node
+        for node in ast.walk(_parse_tree(_arrows(text)))
+        if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in ("True", "False")
+    ]
+    # the rewrite keeps the names in their written order: sort by position, not by ast.walk's breadth-first order
+    return list(dict.fromkeys(node.id for node in sorted(names, key=lambda x: x.col_offset)))
 
 
-def _implication_parts(text: object) -> list[str]:
+def _arrows(text: object) -> str:
+    """``a -> b`` rewritten as ``Implies(a, b)`` in every bracket and argument (``->`` binds loosest, to the right)."""
     if not isinstance(text, str) or not text.strip():
         raise ParameterError("proposition", "must be a non-empty expression", text)
-    return text.split("->")
+    # a stack of groups (one per open bracket); a group is its comma-separated items, each split at ->
+    stack: list[list[list[list[str]]]] = [[[[]]]]
+    closers: list[str] = []
+    pairs = {"(": ")", "[": "]"}
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if text.startswith("->", i):
+            stack[-1][-1].append([])
+            i += 2
+            continue
+        if c in pairs:
+            stack[-1][-1][-1].append(c)
+            stack.append([[[]]])
+            closers.append(pairs[c])
+        elif c in ")]":
+            if not closers or c != closers.pop():
+                raise ParameterError("proposition", "has unbalanced brackets", text)
+            inner = _join(stack.pop())
+            stack[-1][-1][-1].append(inner + c)
+        elif c == "," and len(stack) > 1:
+            stack[-1].append([[]])
+        else:
+            stack[-1][-1][-1].append(c)
+        i += 1
+    if closers:
+        raise ParameterError("proposition", "has unbalanced brackets", text)
+    return _join(stack.pop())
+
+
+def _join(items: list[list[list[str]]]) -> str:
+    out = []
+    for parts in items:
+        texts = ["".join(p) for p in parts]
+        if any(not t.strip() for t in texts) and len(texts) > 1:
+            raise ParameterError("proposition", "has '->' without a side", "->".join(texts))
+        result = texts[-1]
+        for premise in reversed(texts[:-1]):
+            result = f"Implies({premise.strip()}, {result.strip()})"
+        out.append(result)
+    return ",".join(out)
 
 
 def _parse_tree(text: str) -> ast.Expression:
@@ -72,11 +114,7 @@ def _parse_tree(text: str) -> ast.Expression:
 
 def parse(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Basic:
     """The SymPy object for ``text``; every free name must be in ``symbols``."""
-    *premises, conclusion = _implication_parts(text)
-    result = _parse_one(conclusion, symbols)
-    for premise in reversed(premises):
-        result = sp.Implies(_parse_one(premise, symbols), result)
-    return result
+    return _parse_one(_arrows(text), symbols)
 
 
 def _parse_one(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Basic:

@@ -53,6 +53,8 @@ CHECKS = [
     (["check", "a < s -> ((n-1)*s + a) // s + 1 == n"], 0, "proved"),
     (["check", "a < s or a < d -> ((n-1)*s + a) // s + 1 == n"], 1, "refuted: a=1, d=2, n=1, s=1"),
     (["check", "1 <= n - 1 < n"], 1, "refuted: n=1"),
+    (["check", "(a < s -> ((n-1)*s + a) // s + 1 == n) and (s == 1 -> a % s == 0)"], 0, "proved"),
+    (["check", "n >= 1 -> (s >= 2 -> n < n*s)"], 0, "proved"),
     (["check", "Max(n, s) >= n and Min(n, s) <= s", "--box", "--cvc5"], 0, "proved"),
 ]
 
@@ -96,6 +98,8 @@ BAD = [
     (["shape", "forward", "--n", "4", "--kernel", "3", "--bogus", "1"], "'--bogus' is not an argument"),
     (["check", "n +"], "'proposition' must be a Python-syntax expression"),
     (["check", "n == 1.5"], "'proposition' may contain only integer constants"),
+    (["check", "(n > 1 -> n > 0"], "'proposition' has unbalanced brackets"),
+    (["check", "n > 1 ->"], "'proposition' has '->' without a side"),
     (["check", "__import__('os')"], "'proposition' contains unsupported syntax"),
     (["check", "n > 1", "--timeout", "soon"], "invalid float value"),
     (["frobnicate"], "invalid choice"),
