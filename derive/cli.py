@@ -531,6 +531,32 @@ def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
     return 0 if p.proved else 1
 
 
+def knob_lines(framework: str) -> list[str]:
+    """What solve, explain and port take for one framework: its call, knobs, modes and backends."""
+    from .spaces import space
+
+    sp = space(framework)
+    out = [f"{sp.framework}: {sp.operation} (forward: {sp.forward_operation})"]
+    for k in sp.knobs:
+        flag = "--" + k.name.replace("_", "-")
+        required = k.role == "kernel" or (k.role == "target" and sp.needs_target)
+        default = "required" if required else f"default {k.default!r}"
+        out.append(f"  {flag:<18} {k.role:<9} {default:<16} {k.rule}")
+    if sp.modes:
+        out.append(f"  padding modes: {', '.join(sp.modes)}")
+    if sp.backends != (None,):
+        out.append(f"  --backend: {', '.join('(none)' if b is None else b for b in sp.backends)}")
+    return out
+
+
+def cmd_knobs(args: argparse.Namespace) -> int:
+    from .spaces import covered
+
+    names = [args.framework] if args.framework else list(covered())
+    print("\n".join(line for name in names for line in knob_lines(name)))
+    return 0
+
+
 # -- entry ---------------------------------------------------------------------------------
 
 
@@ -644,6 +670,14 @@ def build_parser() -> _Parser:
     explain.add_argument("--backend", help=BACKEND_HELP)
     explain.add_argument("--json", action="store_true", help="machine-readable output")
 
+    knobs = sub.add_parser(
+        "knobs",
+        help="the arguments solve, explain and port take for a framework",
+        description="Each framework's transposed convolution as the queries see it: the call, every argument "
+        "(as the framework spells it) with its role, default and rule, the padding modes and the backends.",
+    )
+    knobs.add_argument("framework", nargs="?", help="a framework name (default: every framework covered)")
+
     port = sub.add_parser(
         "port",
         help="the same transposed convolution in another framework, proved for every n",
@@ -684,6 +718,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_docs(args)
         if args.command == "solve":
             return cmd_solve(args)
+        if args.command == "knobs":
+            return cmd_knobs(args)
     except DeriveError as e:
         print(f"derive: error: {e}", file=sys.stderr)
         return 2

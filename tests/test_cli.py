@@ -137,3 +137,18 @@ def test_module_entry_point_exit_codes():
     )
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.strip() == "derive: error: 'stride' must be a positive integer (got 0)"
+
+
+@pytest.mark.parametrize(
+    ("framework", "lines"),
+    [
+        ("torch", ["  --output-padding   adjust    default 0        < stride or < dilation"]),
+        ("tensorflow", ["  --output-shape     target    required         the forward conv maps it back to n"]),
+        ("keras", ["  padding modes: valid, same", "  --backend: (none), tensorflow, jax, torch"]),
+    ],
+)
+def test_knobs_lists_what_the_queries_take(framework, lines, capsys):
+    """`derive knobs FRAMEWORK` prints each argument with its role, default and rule, the modes and backends."""
+    assert main(["knobs", framework]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert all(line in out for line in lines)
