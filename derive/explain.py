@@ -74,6 +74,10 @@ class Explanation:
     refusals: tuple[Refusal, ...]
 
 
+#: how far explain follows accepted output sizes outside the preimage, on each side
+TARGET_SCAN = 256
+
+
 def _refusal(setting: str, e: FrameworkError) -> Refusal:
     return Refusal(setting, e.error, e.message)
 
@@ -182,13 +186,12 @@ def _settings(
     refusals: list[Refusal] = []
 
     def back(lo: int, hi: int) -> str:
-        got = []
-        for x in (lo, hi):
-            try:
-                got.append(fn(x))
-            except FrameworkError:
-                return "a refusal"
-        return _span(*got)
+        """What the forward convolution gives lo..hi (it refuses only lengths too short for its kernel)."""
+        if _below(fn, hi, 0):
+            return "a refusal"
+        first = _first(lambda x: not _below(fn, x, 0), lo, hi)
+        text = _span(fn(first), fn(hi))
+        return text if first == lo else f"{text} ({_span(lo, first - 1)} refused as too short)"
 
     hits: dict[int, int] = {}  # preimage length -> the output padding giving it
     default_hit: int | None = None
@@ -218,20 +221,32 @@ def _settings(
             v, _, e = tried[last_ok + 1]
             refusals.append(_refusal(f"{adjust.name}>={v}", e))  # type: ignore[arg-type]
 
+    if adjust is None and not sp.needs_target:  # caffe, chainer: the call with the default target reaches it
+        got, _ = _try(sp, n, base)
+        if got is not None and inside(got):
+            default_hit = got
+
     targets: set[int] = set()
+    if target is not None and adjust is not None:
+        base = {**base, adjust.name: adjust.default}  # paddle refuses an output size next to an output padding
     if target is not None and preimage is not None:
         for x in range(preimage[0], preimage[1] + 1):
             if _try(sp, n, {**base, target.name: x})[0] == x:
                 targets.add(x)
-        for x in (preimage[1] + 1, preimage[0] - 1):
-            if x < 1:
-                continue
-            got, e = _try(sp, n, {**base, target.name: x})
-            if e is not None:
-                refusals.append(_refusal(f"{target.name} outside {_span(*preimage)}", e))
-                break
-            if got == x:
-                notes.append(f"{target.name}={x} is accepted too, but {forward} maps {x} back to {back(x, x)}, not {n}")
+        for step in (1, -1):  # outward from each end (chainer also accepts sizes below the preimage)
+            x, run = preimage[1] + 1 if step > 0 else preimage[0] - 1, []
+            while x >= 1 and len(run) < TARGET_SCAN:
+                got, e = _try(sp, n, {**base, target.name: x})
+                if e is not None:
+                    refusals.append(_refusal(f"{target.name}={x}", e))
+                if got != x:
+                    break
+                run.append(x)
+                x += step
+            if run:
+                lo, hi = min(run), max(run)
+                notes.append(f"{target.name}={_span(lo, hi)} is accepted too, but {forward} maps {_span(lo, hi)} "
+                             f"back to {back(lo, hi)}, not {n}")  # fmt: skip
 
     ways: list[Way] = []
     if preimage is None:
@@ -247,13 +262,18 @@ def _settings(
         is_default, offset, by_target = items[0][1]
         parts = []
         if is_default:
-            parts.append(f"{adjust.name}={adjust.default!r} (the default)")  # type: ignore[union-attr]
+            default = adjust or target
+            parts.append(f"{default.name}={default.default!r} (the default)" if default else "the call as written")
         if offset is not None:
             parts.append(f"{adjust.name}={_span(lo - offset, hi - offset)}")  # type: ignore[union-attr]
         text = " or ".join(parts)
         if by_target:
             text += (", or " if text else "") + sp.target_text(_span(lo, hi))
-        ways.append(Way((lo, hi), text or f"no setting of {sp.operation} gives {'it' if lo == hi else 'them'}"))
+        if not text:
+            text = f"no setting of {sp.operation} gives {'it' if lo == hi else 'them'}"
+            if adjust is None and target is None:
+                text += " (it has no output padding or output size)"
+        ways.append(Way((lo, hi), text))
     return ways, notes, refusals
 
 

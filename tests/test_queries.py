@@ -29,8 +29,7 @@ def brute(sp: Space, n: int, out: int, b: Bounds) -> list[dict[str, Any]]:
     """The configurations whose model length is ``out``, sorted by the simplest-first key."""
     found = []
     for cfg in sp.grid(b, out):
-        dilation = cfg.get("dilation", cfg.get("dilation_rate", cfg.get("dilations")))
-        if dilation > 1 and cfg["kernel_size"] == 1:
+        if cfg[sp.role("dilation")] > 1 and cfg[sp.role("kernel")] == 1:
             continue  # degenerate: a dilated 1-wide kernel
         try:
             if sp.call(n, cfg) == out:
