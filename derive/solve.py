@@ -167,13 +167,14 @@ def _outside(sp: Space, cfg: Mapping[str, Any], bounds: Bounds) -> list[str]:
         value = cfg.get(knob.name)
         if knob.role in ("kernel", "stride", "dilation") and value not in getattr(bounds, knob.role):
             found.append(f"{knob.name}={value} (outside {getattr(bounds, knob.role)})")
-        elif knob.role == "padding" and value not in bounds.padding:
-            found.append(f"{knob.name}={value} (outside {bounds.padding})")
-        elif knob.role == "mode" and bounds.modes is not None:
-            mode = "EXPLICIT" if isinstance(value, tuple) else value
-            if mode not in bounds.modes:
+        elif knob.role in ("padding", "mode") and value is not None:
+            # an int or a (lo, hi) pair is explicit padding, checked side by side; a string is a mode
+            explicit = not isinstance(value, str)
+            sides = tuple(value) if isinstance(value, tuple) else (value,)
+            mode = "EXPLICIT" if explicit else value
+            if knob.role == "mode" and bounds.modes is not None and mode not in bounds.modes:
                 found.append(f"{knob.name}={value!r} (not among {', '.join(bounds.modes)})")
-            elif isinstance(value, tuple) and not all(v in bounds.padding for v in value):
+            elif explicit and not all(v in bounds.padding for v in sides):
                 found.append(f"{knob.name}={value!r} (outside {bounds.padding})")
     return found
 

@@ -120,10 +120,18 @@ def test_nothing_fits_says_why_and_nearest():
     assert [x.length for x in got.nearest] == [3]
 
 
-def test_bounds_that_block_are_named():
-    """When only the bounds block the target, the knobs outside them are named."""
-    got = solve("torch", 4, 40, box(k="1..3", s="1..3", d="1..3", p="0..3"))
-    assert "kernel_size=10 (outside 1..3)" in got.why
+BLOCKED = [
+    ("torch", box(k="1..3", s="1..3", d="1..3", p="0..3"), "kernel_size=10 (outside 1..3)"),
+    ("tinygrad", box(k="1..3", s="1..3", d="1..3", p="1..3"), "padding=0 (outside 1..3)"),
+    ("paddle", box(k="1..3", s="1..3", d="1..3", p=None, modes=("VALID",)), "padding=0 (not among VALID)"),
+]
+
+
+@pytest.mark.parametrize(("framework", "bounds", "named"), BLOCKED)
+def test_bounds_that_block_are_named(framework, bounds, named):
+    """When only the bounds block the target, the knobs outside them are named (explicit padding side by side)."""
+    got = solve(framework, 4, 40, bounds)
+    assert named in got.why
     assert got.nearest[0].length < 40
 
 
