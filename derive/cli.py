@@ -8,6 +8,7 @@ The ``shape`` command's numeric path imports neither SymPy nor Z3.
 from __future__ import annotations
 
 import argparse
+import ast
 import inspect
 import json
 import sys
@@ -56,8 +57,19 @@ def _generic_padding(text: str) -> object:
 
 
 def _framework_value(name: str, text: str) -> object:
-    """A framework argument typed on the command line: int, comma tuple, None, bool or string."""
+    """A framework argument typed on the command line: int, comma tuple, None, bool, string or bracketed literal.
+
+    A bracketed value is taken as written, e.g. jax's explicit pads ``--padding "[(1, 2)]"``.
+    """
     lowered = text.lower()
+    if text.strip()[:1] in "[(" and text.strip():
+        try:
+            value = ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError):
+            value = None
+        if not _nested_ints(value):
+            raise ParameterError(name, "must be brackets of integers, e.g. [(1, 2)]", text)
+        return value
     if lowered == "none":
         return None
     if lowered in ("true", "false"):
@@ -67,6 +79,12 @@ def _framework_value(name: str, text: str) -> object:
     if text.lstrip("-").isdigit():
         return int(text)
     return text
+
+
+def _nested_ints(value: object) -> bool:
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(_nested_ints(v) for v in value)
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _broadcast(columns: dict[str, list[Any] | None]) -> list[dict[str, Any]]:

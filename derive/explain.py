@@ -270,9 +270,12 @@ def _settings(
         if by_target:
             text += (", or " if text else "") + sp.target_text(_span(lo, hi))
         if not text:
-            text = f"no setting of {sp.operation} gives {'it' if lo == hi else 'them'}"
+            pronoun = "it" if lo == hi else "them"
             if adjust is None and target is None:
-                text += " (it has no output padding or output size)"
+                text = f"not from this call: {sp.operation} has no output padding or output size (change the padding)"
+            else:
+                knobs = " or ".join(k.name for k in (adjust, target) if k is not None)
+                text = f"no {knobs} of this call gives {pronoun}"
         ways.append(Way((lo, hi), text))
     return ways, notes, refusals
 

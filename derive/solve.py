@@ -170,13 +170,20 @@ def _outside(sp: Space, cfg: Mapping[str, Any], bounds: Bounds) -> list[str]:
         elif knob.role in ("padding", "mode") and value is not None:
             # an int or a (lo, hi) pair is explicit padding, checked side by side; a string is a mode
             explicit = not isinstance(value, str)
-            sides = tuple(value) if isinstance(value, tuple) else (value,)
+            sides = _ints(value)
             mode = "EXPLICIT" if explicit else value
             if knob.role == "mode" and bounds.modes is not None and mode not in bounds.modes:
                 found.append(f"{knob.name}={value!r} (not among {', '.join(bounds.modes)})")
             elif explicit and not all(v in bounds.padding for v in sides):
                 found.append(f"{knob.name}={value!r} (outside {bounds.padding})")
     return found
+
+
+def _ints(value: Any) -> tuple[Any, ...]:
+    """The pads inside an explicit padding: an int, a (lo, hi) pair, or jax's list of pairs."""
+    if isinstance(value, (list, tuple)):
+        return tuple(x for v in value for x in _ints(v))
+    return (value,)
 
 
 def _why(sp: Space, n: int, out: int, bounds: Bounds, gave_up: bool) -> str:

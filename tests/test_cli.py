@@ -99,6 +99,10 @@ BAD = [
     (["check", "n +"], "'proposition' must be a Python-syntax expression"),
     (["check", "n == 1.5"], "'proposition' may contain only integer constants"),
     (["check", "(n > 1 -> n > 0"], "'proposition' has unbalanced brackets"),
+    (
+        ["explain", "jax", "--n", "4", "--kernel-size", "3", "--strides", "2", "--padding", "[(1, x)]"],
+        "'--padding' must be brackets of integers",
+    ),
     (["check", "n > 1 ->"], "'proposition' has '->' without a side"),
     (["check", "__import__('os')"], "'proposition' contains unsupported syntax"),
     (["check", "n > 1", "--timeout", "soon"], "invalid float value"),

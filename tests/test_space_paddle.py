@@ -150,7 +150,7 @@ EXPLAIN = [
         16,
         (13, 16),
         [
-            "13..15: no setting of paddle.nn.functional.conv1d_transpose gives them",
+            "13..15: no output_padding or output_size of this call gives them",
             "16: output_padding=0, or output_size=16",
         ],
     ),
