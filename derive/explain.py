@@ -284,7 +284,8 @@ def lines(e: Explanation) -> list[str]:
     """The explanation as the command line prints it."""
     out = [f"{e.call} on n={e.n}: " + (str(e.length) if e.length is not None else "refused" if e.refused else "-")]
     if e.refused:
-        out.append(f"  {e.refused.error}: {e.refused.message}" if e.refused.error else f"  {e.refused.message}")
+        text = f"{e.refused.error}: {e.refused.message}" if e.refused.error else e.refused.message
+        out.append("  " + "\n    ".join(x for x in text.splitlines() if x.strip()))
     if e.formula:
         arithmetic = e.substituted[:1] == "(" or e.substituted[:1].isdigit()
         out.append(f"  {e.formula}{' = ' if arithmetic else ': '}{e.substituted}")
@@ -295,7 +296,8 @@ def lines(e: Explanation) -> list[str]:
     out += [f"note: {x}" for x in e.notes]
     if e.refusals:
         out.append("refused:")
-        out += [f"  {r.text}" for r in e.refusals]
+        # a framework message may span lines (chainer's type checks): its continuation lines are indented
+        out += ["  " + "\n    ".join(x for x in r.text.splitlines() if x.strip()) for r in e.refusals]
     return out
 
 
