@@ -453,6 +453,9 @@ def _solution_lines(sol: Any, axes: str) -> list[str]:
         out += [f"  nearest: {x.length} with {x.text}" for x in sol.nearest]
         return out
     out = [f"{head}, simplest first"] + [f"  {a.text}" for a in sol.answers]
+    if sol.capped is not None:
+        out.append(f"  (the open search gave up before its first answer: these are the simplest with every open "
+                   f"knob <= {sol.capped})")  # fmt: skip
     if sol.complete:
         total = sol.configurations
         counted = "" if total is None else f": {total} configuration{'s' * (total != 1)}"
@@ -479,6 +482,7 @@ def _solution_json(sol: Any) -> dict[str, Any]:
             for a in sol.answers
         ],
         "complete": sol.complete,
+        "capped": sol.capped,
         "why": sol.why,
         "nearest": [{"length": x.length, "configuration": x.configuration} for x in sol.nearest],
     }

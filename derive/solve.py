@@ -23,6 +23,8 @@ from .spaces import Bounds, Budget, Family, Query, Range, SolverError, Space, sp
 BUDGET = 2_000_000
 #: how far from the target `nearest` looks on each side
 NEAREST_SPAN = 64
+#: when an open search gives up empty-handed, every open knob is capped here (or at 2·out) and searched again
+CAP = 64
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Solution:
     why: str | None = None
     # when nothing fits: the nearest reachable lengths below and above, with their configurations
     nearest: tuple[Nearest, ...] = ()
+    # when the open search gave up before its first answer: the cap put on every open knob to find these
+    capped: int | None = None
 
     @property
     def configurations(self) -> int | None:
@@ -148,6 +152,13 @@ def solve(
         verify(sp, n, out, fam, every=verify_every)
         answers.append(Answer(fam, sp))
     complete = complete and not budget.exhausted
+    if budget.exhausted and not answers:
+        # an endless knob at a level with no answers (say a parity that no stride fixes) never lets the walk reach
+        # the next level: search again with every open knob capped, where every level ends
+        cap = max(CAP, 2 * out)
+        again = solve(sp, n, out, bounds.capped(cap), limit=limit, verify_every=verify_every, explain_failure=False)
+        if again.answers:
+            return Solution(sp.framework, sp.operation, n, out, bounds, again.answers, False, capped=cap)
     why: str | None = None
     nearest: tuple[Nearest, ...] = ()
     if not answers and explain_failure:

@@ -135,6 +135,15 @@ def test_bounds_that_block_are_named(framework, bounds, named):
     assert got.nearest[0].length < 40
 
 
+def test_a_search_that_gives_up_is_capped_and_says_so():
+    """An open search stuck on a level with no answers falls back to capped knobs, and says so."""
+    got = solve("torch", 3, 4, Bounds(kernel=Range(3, 3)), limit=3)
+    assert got.capped == 64 and not got.complete
+    assert got.answers[0].text == "kernel_size=3, stride=1, padding=2, output_padding=1, dilation=2"
+    again = solve("torch", 3, 4, Bounds(kernel=Range(3, 3)).capped(64), limit=3)
+    assert [a.family for a in got.answers] == [a.family for a in again.answers]
+
+
 def test_large_bounds_first_page_is_fast():
     """With bounds of 10^4 per knob the first answers come from the closed forms, well under a second."""
     import time

@@ -93,6 +93,15 @@ class Bounds:
         """The same modes with every range open."""
         return Bounds(modes=self.modes)
 
+    def capped(self, cap: int) -> Bounds:
+        """The same bounds with every open range ending at ``cap`` (or at its lower end, if above)."""
+        ranges = {
+            name: r if r.hi is not None else Range(r.lo, max(r.lo, cap))
+            for name in ("kernel", "stride", "dilation", "padding")
+            for r in [getattr(self, name)]
+        }
+        return Bounds(**ranges, modes=self.modes)
+
 
 @dataclass(frozen=True)
 class Knob:
