@@ -117,8 +117,11 @@ def port(source: str, target: str, *, source_backend: str | None = None, target_
         target = src.role("target")
         raise ParameterError("FROM", f"must have a length formula ({source}'s {target} is the caller's)", source)
     cfg = src.bind(kwargs)
-    k, s, d = (cfg[src.role(r)] for r in ("kernel", "stride", "dilation"))
+    # a framework without dilation (lasagne) has dilation 1
+    k, s, d = (cfg[src.role(r)] if src.has(r) else 1 for r in ("kernel", "stride", "dilation"))
     for name, value in (("kernel", k), ("stride", s), ("dilation", d)):
+        if not src.has(name):
+            continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ParameterError(src.role(name), "must be a positive integer to port", value)
     call = f"{src.operation}({src.show(cfg)})"
@@ -145,7 +148,7 @@ def port(source: str, target: str, *, source_backend: str | None = None, target_
     if first_bad is None:
         first_bad = {"n": n0, "source": src.call(n0, cfg), "target": None}
     kept = f"{dst.operation} with " + ", ".join(
-        f"{dst.role(r)}={v}" for r, v in (("kernel", k), ("stride", s), ("dilation", d))
+        f"{dst.role(r)}={v}" for r, v in (("kernel", k), ("stride", s), ("dilation", d)) if dst.has(r)
     )
     alternative = _alternative(src, cfg, dst, k, s, d, n0)
     return Port(call, None, None, str(length), _domain(hyps), None, first_bad, alternative, kept)
