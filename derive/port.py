@@ -148,7 +148,9 @@ def port(source: str, target: str, *, source_backend: str | None = None, target_
     if first_bad is None:
         first_bad = {"n": n0, "source": src.call(n0, cfg), "target": None}
     kept = f"{dst.operation} with " + ", ".join(
-        f"{dst.role(r)}={v}" for r, v in (("kernel", k), ("stride", s), ("dilation", d)) if dst.has(r)
+        f"{dst.role(r) if dst.has(r) else r}={v}"
+        for r, v in (("kernel", k), ("stride", s), ("dilation", d))
+        if dst.has(r) or v != 1
     )
     alternative = _alternative(src, cfg, dst, k, s, d, n0)
     return Port(call, None, None, str(length), _domain(hyps), None, first_bad, alternative, kept)

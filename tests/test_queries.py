@@ -29,7 +29,7 @@ def brute(sp: Space, n: int, out: int, b: Bounds) -> list[dict[str, Any]]:
     """The configurations whose model length is ``out``, sorted by the simplest-first key."""
     found = []
     for cfg in sp.grid(b, out):
-        if cfg[sp.role("dilation")] > 1 and cfg[sp.role("kernel")] == 1:
+        if sp.has("dilation") and cfg[sp.role("dilation")] > 1 and cfg[sp.role("kernel")] == 1:
             continue  # degenerate: a dilated 1-wide kernel
         try:
             if sp.call(n, cfg) == out:
