@@ -228,6 +228,28 @@ def progression(lo: int, hi: int | None, step: int = 1, residue: int | None = No
     return first, None if hi is None else (hi - first) // step + 1
 
 
+def symmetric_line(b: Bounds, d: int, e: int) -> tuple[tuple[int, int], tuple[int, int], int | None] | None:
+    """The (padding, kernel) line solving ``d·(kernel - 1) - 2·padding = e`` within the bounds (symmetric padding).
+
+    Returns ((padding at t=0, step), (kernel at t=0, step), count), or None when no member fits: an even
+    dilation needs an even ``e``; an odd one fixes the kernel's parity, so the kernel steps by 2.
+    """
+    u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0, _ceildiv(e + 2 * b.padding.lo, d))
+    u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
+    if b.padding.hi is not None:
+        u_hi = _min(u_hi, (e + 2 * b.padding.hi) // d)
+    if d % 2 == 0:
+        if e % 2:
+            return None
+        found, step = progression(u_lo, u_hi), 1
+    else:
+        found, step = progression(u_lo, u_hi, 2, e % 2), 2
+    if found is None:
+        return None
+    u0, count = found
+    return ((d * u0 - e) // 2, d * step // 2), (u0 + 1, step), count
+
+
 class Space:
     """A framework's transposed convolution as knobs, index dimensions and closed-form families."""
 

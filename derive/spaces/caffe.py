@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from . import Bounds, Dim, Found, Knob, Query, Space, _ceildiv, _min, progression, stride_order
+from . import Bounds, Dim, Found, Knob, Query, Space, _ceildiv, stride_order, symmetric_line
 
 
 def _last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:
@@ -109,20 +109,11 @@ class CaffeSpace(Space):
         b = q.bounds
         # d·u - 2·pad = e with u = kernel_size - 1
         e = q.out - 1 - (q.n - 1) * s
-        u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0, _ceildiv(e + 2 * b.padding.lo, d))
-        u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
-        if b.padding.hi is not None:
-            u_hi = _min(u_hi, (e + 2 * b.padding.hi) // d)
-        if d % 2 == 0:
-            if e % 2:
-                return None
-            found, step = progression(u_lo, u_hi), 1
-        else:
-            found, step = progression(u_lo, u_hi, 2, e % 2), 2
-        if found is None:
+        line = symmetric_line(b, d, e)
+        if line is None:
             return None
-        u0, count = found
-        free = (("pad", (d * u0 - e) // 2, d * step // 2), ("kernel_size", u0 + 1, step))
+        (p0, p_step), (k0, k_step), count = line
+        free = (("pad", p0, p_step), ("kernel_size", k0, k_step))
         return self.make({"stride": s, "dilation": d}, free, count)
 
     def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
