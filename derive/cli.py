@@ -11,6 +11,7 @@ import argparse
 import ast
 import inspect
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -745,4 +746,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DeriveError as e:
         print(f"derive: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (derive ... | head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 2

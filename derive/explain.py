@@ -209,7 +209,15 @@ def _settings(
                              f"{back(got, got)}, not {n}")  # type: ignore[arg-type]  # fmt: skip
         tried = [(v, *_try(sp, n, {**base, adjust.name: v})) for v in sp.adjust_values(cfg)]
         accepted = [(v, got) for v, got, _ in tried if got is not None]
-        hits = {got: v for v, got in accepted if inside(got)}
+        every: dict[int, list[int]] = {}
+        for v, got in accepted:
+            if inside(got):
+                every.setdefault(got, []).append(v)
+        hits = {got: vs[0] for got, vs in every.items()}
+        for got, vs in every.items():  # e.g. ONNX's SAME in the spec ignores output_padding
+            if len(vs) > 1:
+                shown = _span(vs[0], vs[-1]) if vs == list(range(vs[0], vs[-1] + 1)) else ", ".join(map(str, vs))
+                notes.append(f"{adjust.name}={shown} all give {got}")
         for (v0, v1), (l0, l1) in _runs([(v, got) for v, got in accepted if not inside(got)]):
             notes.append(f"{adjust.name}={_span(v0, v1)} is accepted too but gives {_span(l0, l1)}, "
                          f"which {forward} maps back to {back(l0, l1)}, not {n}")  # fmt: skip
