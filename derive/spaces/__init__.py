@@ -228,6 +228,28 @@ def progression(lo: int, hi: int | None, step: int = 1, residue: int | None = No
     return first, None if hi is None else (hi - first) // step + 1
 
 
+class Pads(tuple):
+    """A ``(before, after)`` pair stepping along a family line: ``+`` and ``*`` act per side.
+
+    Family members are ``start + step·t``; this lets the padding pair itself be the free knob
+    (``(0, 3), (1, 2), ...``) and still be the plain pair the framework takes.
+    """
+
+    def __new__(cls, lo: int, hi: int) -> Pads:
+        return super().__new__(cls, (lo, hi))
+
+    def __getnewargs__(self) -> tuple[int, int]:  # type: ignore[override]
+        return self[0], self[1]
+
+    def __add__(self, other: tuple[int, ...]) -> Pads:  # type: ignore[override]
+        return Pads(self[0] + other[0], self[1] + other[1])
+
+    def __mul__(self, t: int) -> Pads:  # type: ignore[override]
+        return Pads(self[0] * t, self[1] * t)
+
+    __rmul__ = __mul__
+
+
 def symmetric_line(b: Bounds, d: int, e: int) -> tuple[tuple[int, int], tuple[int, int], int | None] | None:
     """The (padding, kernel) line solving ``d·(kernel - 1) - 2·padding = e`` within the bounds (symmetric padding).
 

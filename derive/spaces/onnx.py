@@ -32,27 +32,24 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from . import Bounds, Budget, Dim, Family, Found, Knob, Query, Space, _ceildiv, _min, _term, progression, stride_order
+from . import (
+    Bounds,
+    Budget,
+    Dim,
+    Family,
+    Found,
+    Knob,
+    Pads,
+    Query,
+    Space,
+    _ceildiv,
+    _min,
+    _term,
+    progression,
+    stride_order,
+)
 
 SAME = ("SAME_UPPER", "SAME_LOWER")
-
-
-class Pads(tuple):
-    """A ``(begin, end)`` pair that steps along a family line: ``+`` and ``*`` act on each side."""
-
-    def __new__(cls, lo: int, hi: int) -> Pads:
-        return super().__new__(cls, (lo, hi))
-
-    def __getnewargs__(self) -> tuple[int, int]:  # type: ignore[override]
-        return self[0], self[1]
-
-    def __add__(self, other: tuple[int, ...]) -> Pads:  # type: ignore[override]
-        return Pads(self[0] + other[0], self[1] + other[1])
-
-    def __mul__(self, t: int) -> Pads:  # type: ignore[override]
-        return Pads(self[0] * t, self[1] * t)
-
-    __rmul__ = __mul__
 
 
 def _line(start: int, step: int) -> str:

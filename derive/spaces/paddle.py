@@ -11,30 +11,22 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from . import Bounds, Budget, Dim, Family, Found, Knob, Query, Range, Space, _ceildiv, _min, progression, stride_order
-
-
-class Pads(tuple):
-    """A ``(before, after)`` pair stepping along a family line: ``+`` and ``*`` act per side.
-
-    Family members are ``start + step·t``; this lets the padding pair itself be the free knob
-    (``(0, 3), (1, 2), ...``) and still be the plain pair the framework takes.
-    """
-
-    def __new__(cls, lo: int, hi: int) -> Pads:
-        return super().__new__(cls, (lo, hi))
-
-    def __getnewargs__(self) -> tuple[int, int]:  # type: ignore[override]
-        return self[0], self[1]
-
-    def __add__(self, other: tuple[int, ...]) -> Pads:  # type: ignore[override]
-        return Pads(self[0] + other[0], self[1] + other[1])
-
-    def __mul__(self, t: int) -> Pads:  # type: ignore[override]
-        return Pads(self[0] * t, self[1] * t)
-
-    __rmul__ = __mul__
-
+from . import (
+    Bounds,
+    Budget,
+    Dim,
+    Family,
+    Found,
+    Knob,
+    Pads,
+    Query,
+    Range,
+    Space,
+    _ceildiv,
+    _min,
+    progression,
+    stride_order,
+)
 
 # a pair family's step: one more before, one fewer after
 _SHIFT = Pads(1, -1)
