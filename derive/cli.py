@@ -519,6 +519,10 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
     kwargs = _layer_kwargs(extra, f"{args.framework} transposed convolution")
     rows = _per_axis(kwargs, len(ns))
     found = [E.explain(args.framework, n, backend=args.backend, **row) for n, row in zip(ns, rows, strict=True)]
+    if args.svg:
+        from . import figures
+
+        figures.write_svg(figures.explain_figure(args.framework, ns, rows, args.backend), args.svg)
     if args.json:
         print(json.dumps({"axes": [E.as_json(e) for e in found]}))
     else:
@@ -692,6 +696,7 @@ def build_parser() -> _Parser:
     explain.add_argument("--n", help="input length (comma list for several axes)")
     explain.add_argument("--backend", help=BACKEND_HELP)
     explain.add_argument("--json", action="store_true", help="machine-readable output")
+    explain.add_argument("--svg", metavar="FILE", help="also draw the taps and the length over n as an SVG file")
 
     knobs = sub.add_parser(
         "knobs",
