@@ -7,8 +7,8 @@ decided by the prover, and the framework models' :class:`~derive.frameworks._mod
 The output is a pure function of those (no dates, no timings), so it can be committed and diffed.
 
 Layout of the output directory (``docs/derivations/``): ``derivations.tex`` (title, method, the
-comparison and the questions chapters) ``\\input``-s one ``<framework>.tex`` per framework of the
-catalogue. :func:`build_pdf` runs latexmk/pdflatex with ``SOURCE_DATE_EPOCH`` and no PDF dates or
+questions chapter first, then the method) ``\\input``-s one ``<framework>.tex`` per framework of the
+catalogue, then the comparison. :func:`build_pdf` runs latexmk/pdflatex with ``SOURCE_DATE_EPOCH`` and no PDF dates or
 trailer id, so the PDF is byte-stable too.
 """
 
@@ -103,6 +103,29 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A figure of :mod:`derive.figures` the document draws: one call's taps, or its length over n."""
+
+    # "taps" or "lengths"
+    kind: str
+    framework: str
+    n: int
+    kwargs: tuple[tuple[str, Any], ...]
+    # what the picture shows, in words (the call itself is printed after it)
+    caption: str = ""
+
+    def node(self) -> Any:
+        from . import figures
+
+        draw = figures.taps if self.kind == "taps" else figures.length_plot
+        return draw(self.framework, self.n, **dict(self.kwargs))
+
+
+def _pic(kind: str, framework: str, n: int, caption: str, **kwargs: Any) -> Picture:
+    return Picture(kind, framework, n, tuple(kwargs.items()), caption)
+
+
+@dataclass(frozen=True)
 class Question:
     """A user question (a file of /work/shared/questions) and the theorems that answer it."""
 
@@ -112,6 +135,8 @@ class Question:
     answers: tuple[Answer, ...]
     # globs of further claims written for this question (listed after the answers)
     theorems: tuple[str, ...] = ()
+    # figures drawn from the models, shown after the answers
+    pictures: tuple[Picture, ...] = ()
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -160,6 +185,46 @@ QUESTIONS: tuple[Question, ...] = (
             ),
         ),
         theorems=("*/question-5-or-6/*",),
+        pictures=(
+            _pic(
+                "taps",
+                "tensorflow",
+                2,
+                "TensorFlow, output_shape 5: the full output, nothing cropped.",
+                kernel_size=3,
+                strides=2,
+                padding="VALID",
+                output_shape=5,
+            ),
+            _pic(
+                "taps",
+                "tensorflow",
+                2,
+                "TensorFlow, output_shape 6: one more sample, which no tap reaches.",
+                kernel_size=3,
+                strides=2,
+                padding="VALID",
+                output_shape=6,
+            ),
+            _pic(
+                "lengths",
+                "tensorflow",
+                2,
+                "Every output_shape TensorFlow accepts, over n (shaded); it computes no length of its own.",
+                kernel_size=3,
+                strides=2,
+                padding="VALID",
+            ),
+            _pic(
+                "lengths",
+                "keras",
+                2,
+                "Keras' one length per n (dots): the smallest of the accepted ones.",
+                kernel_size=3,
+                strides=2,
+                padding="valid",
+            ),
+        ),
     ),
     Question(
         source="keras-conv2dtranspose-output-padding.txt",
@@ -208,6 +273,38 @@ QUESTIONS: tuple[Question, ...] = (
             ),
         ),
         theorems=("*/question-output-padding/*",),
+        pictures=(
+            _pic(
+                "lengths",
+                "keras2",
+                20,
+                "Kernel 3, stride 10, 'same': ten lengths convolve to each n; without "
+                "output_padding the layer takes the largest.",
+                kernel_size=3,
+                strides=10,
+                padding="same",
+                ns=(17, 18, 19, 20, 21, 22),
+            ),
+            _pic(
+                "taps",
+                "keras2",
+                2,
+                "The same at n = 2 and stride 4, output_padding=None: the length ns = 8.",
+                kernel_size=3,
+                strides=4,
+                padding="same",
+            ),
+            _pic(
+                "taps",
+                "keras2",
+                2,
+                "output_padding=1 keeps 6 samples: it picks another length of the interval.",
+                kernel_size=3,
+                strides=4,
+                padding="same",
+                output_padding=1,
+            ),
+        ),
     ),
     Question(
         source="keras-conv2dtranspose-4-to-16.txt",
@@ -238,6 +335,26 @@ QUESTIONS: tuple[Question, ...] = (
             ),
         ),
         theorems=("*/question-4-to-16/*",),
+        pictures=(
+            _pic(
+                "taps",
+                "keras",
+                4,
+                "Kernel 4, stride 4, 'same': every input sample fills its own four outputs, 4 to 16.",
+                kernel_size=4,
+                strides=4,
+                padding="same",
+            ),
+            _pic(
+                "taps",
+                "keras",
+                4,
+                "The suggested kernel 5, stride 2, 'same': 8 samples kept, not 12.",
+                kernel_size=5,
+                strides=2,
+                padding="same",
+            ),
+        ),
     ),
     Question(
         source="keras-deconvolution2d-output-shape.txt",
@@ -267,6 +384,27 @@ QUESTIONS: tuple[Question, ...] = (
             ),
         ),
         theorems=("*/question-deconvolution2d/*",),
+        pictures=(
+            _pic(
+                "taps",
+                "tensorflow",
+                4,
+                "Stride 1, 'valid', kernel 7: one output_shape is accepted, n + 6.",
+                kernel_size=7,
+                strides=1,
+                padding="VALID",
+                output_shape=10,
+            ),
+            _pic(
+                "lengths",
+                "tensorflow",
+                4,
+                "At stride 1 the accepted range is one length per n, n + 6, whatever output_shape a layer declares.",
+                kernel_size=7,
+                strides=1,
+                padding="VALID",
+            ),
+        ),
     ),
 )
 
@@ -762,7 +900,8 @@ def _statement(text: str) -> str:
         text = text.replace(ascii_, symbol)
     if re.match(r"[a-z]{2,} ", text):
         text = text[0].upper() + text[1:]
-    return r"\textup{" + _quotes(escape(text)) + "}"
+    # a long identifier (``_convert_conv_transpose_padding``) may break after its underscores
+    return r"\textup{" + _quotes(escape(text)).replace(r"\_", r"\_\allowbreak{}") + "}"
 
 
 def _theorem(result: Result) -> str:
@@ -801,12 +940,27 @@ def _theorem(result: Result) -> str:
             out.append(rf"{{\raggedright As a call: {tt(result.example)}.\par}}")
     if c.iff is not None:
         iff_status = result.iff_verdict.status.value if result.iff_verdict else "unknown"
-        out.append(
-            r"\noindent The proposition holds exactly when"
-            + f"\n\\[ {math(c.iff)} \\]\n"
-            + rf"\verdict{{{iff_status}}} (the equivalence, under the same assumptions)."
-        )
+        if c.iff is sp.false or c.iff is sp.true:
+            out.append(
+                rf"\noindent The proposition holds {_exactly_when(c.iff)} (its exact condition is "
+                rf"${math(c.iff)}$): \verdict{{{iff_status}}} (the equivalence, under the same assumptions)."
+            )
+        else:
+            out.append(
+                r"\noindent The proposition holds exactly when"
+                + f"\n{_display(c.iff)}\n"
+                + rf"\verdict{{{iff_status}}} (the equivalence, under the same assumptions)."
+            )
     return "\n".join(out)
+
+
+def _p(fraction: float, columns: int) -> str:
+    """A ``p`` column taking ``fraction`` of the line once the ``columns - 1`` column gaps are paid for.
+
+    Fractions that sum to 1 fill the line exactly (with ``@{}`` at both ends): no overfull table.
+    """
+    gaps = 2 * (columns - 1) * fraction
+    return rf"p{{\dimexpr {fraction:.3f}\linewidth-{gaps:.3f}\tabcolsep\relax}}"
 
 
 def _longtable(spec: str, header: str, rows: Sequence[str], caption: str = "", label: str = "", sep: str = "") -> str:
@@ -933,8 +1087,8 @@ def _operations(chapter: Chapter) -> str:
                 message = r"\emph{(built from the call's arguments; no integer call breaks the rule)}"
             rows.append(rf"{tt(r.rule)} & {tt(r.error)} & {message} \\")
         if rows:
-            spec = r"@{}>{\raggedright}p{0.27\linewidth}>{\raggedright}p{0.21\linewidth}"
-            spec += r">{\raggedright\arraybackslash}p{0.48\linewidth}@{}"
+            spec = rf"@{{}}>{{\raggedright}}{_p(0.28, 3)}>{{\raggedright}}{_p(0.22, 3)}"
+            spec += rf">{{\raggedright\arraybackslash}}{_p(0.5, 3)}@{{}}"
             out.append(_longtable(spec, "requirement & raises & message", rows))
         else:
             out.append("No requirements are modelled.")
@@ -951,13 +1105,14 @@ def _summary(chapter: Chapter) -> str:
         for r in results:
             verdict = rf"\verdict{{{r.verdict.status.value}}}"
             if r.verdict.refuted and r.claim.iff is not None:
-                verdict += f"; iff ${math(r.claim.iff)}$"
+                verdict += "; holds " + _exactly_when(r.claim.iff).replace("exactly when", "iff")
             if not r.ok:
                 verdict += r" \textbf{(off expectation)}"
             rows.append(rf"{_ref(r)} & {escape(mode)} & {escape(r.claim.name)} & {verdict} \\")
     if not rows:
         return ""
-    spec = r"@{}lp{0.2\linewidth}p{0.34\linewidth}>{\raggedright\arraybackslash}p{0.3\linewidth}@{}"
+    spec = rf"@{{}}>{{\raggedright}}{_p(0.15, 4)}>{{\raggedright}}{_p(0.19, 4)}>{{\raggedright}}{_p(0.33, 4)}"
+    spec += rf">{{\raggedright\arraybackslash}}{_p(0.33, 4)}@{{}}"
     caption = rf"The theorems of \cref{{ch:{chapter.file}}}."
     return _longtable(spec, "theorem & mode & claim & verdict", rows, caption, f"tab:theorems/{chapter.file}")
 
@@ -1001,10 +1156,34 @@ def render_chapter(chapter: Chapter) -> str:
                 )
                 items = "\n".join(rf"\item ${math(c)}$" for c in conditions)
                 out.append(f"\\begin{{itemize}}\n{items}\n\\end{{itemize}}")
+    pictures = _chapter_pictures(chapter)
+    if pictures:
+        out.append(pictures)
     ops = _operations(chapter)
     if ops:
         out.append(ops)
     return "\n\n".join(out) + "\n"
+
+
+def _chapter_pictures(chapter: Chapter) -> str:
+    """A framework chapter's figures: where each padding mode puts the taps and what it crops (from the model)."""
+    from . import figures
+    from .spaces import covered
+
+    if chapter.framework not in covered():
+        return ""
+    drawn = figures.samples(chapter.framework)
+    if not drawn:
+        return ""
+    out = [
+        rf"\section{{Where the taps go}}\label{{taps:{chapter.file}}}",
+        "Each figure shows one call of the model on $n = 3$ with kernel 3 and stride 2, one per padding mode: "
+        "the input samples, each one's taps on its own row, the full output $(n-1)s + d(k-1) + 1$ with the number "
+        "of taps on each sample, and the output samples the framework keeps; grey samples are cropped by the "
+        "padding, dashed ones are zeros no tap reaches.",
+    ]
+    out += [figure_tex(t, "", f"fig:{chapter.file}/{i}") for i, t in enumerate(drawn, 1)]
+    return "\n\n".join(out)
 
 
 # ---------------------------------------------------------------- the main document
@@ -1051,9 +1230,10 @@ def _comparison(chs: list[Chapter], proofs: list[Proof]) -> str:
                 ]
                 cells.append(r"\allowbreak ".join(marks) or "---")
             body.append(rf"{escape(ch.framework)} & {escape(mode)} & {' & '.join(cells)} \\")
-        width = f"{0.7 / max(1, len(families)):.3f}"
-        column = rf">{{\centering\arraybackslash}}p{{{width}\linewidth}}"
-        spec = r"@{}>{\raggedright}p{0.1\linewidth}>{\raggedright}p{0.14\linewidth}" + column * len(families) + "@{}"
+        ncols = 2 + len(families)
+        column = rf">{{\centering\arraybackslash}}{_p(0.76 / max(1, len(families)), ncols)}"
+        spec = rf"@{{}}>{{\raggedright}}{_p(0.1, ncols)}>{{\raggedright}}{_p(0.14, ncols)}"
+        spec += column * len(families) + "@{}"
         caption = "The claim families per framework and mode."
         out.append(_longtable(spec, f"framework & mode & {head}", body, caption, "tab:families", "2pt"))
     formula_rows = []
@@ -1069,9 +1249,8 @@ def _comparison(chs: list[Chapter], proofs: list[Proof]) -> str:
             "length without output padding $T_0$, per framework and mode; the last column links to the derivation "
             r"($\checkmark$: every step proved)."
         )
-        math_column = r">{\raggedright$\displaystyle}p{%s\linewidth}<{$}"
-        columns = "".join(math_column % w for w in ("0.22", "0.19", "0.19", "0.17"))
-        spec = rf"@{{}}>{{\raggedright}}p{{0.14\linewidth}}{columns}c@{{}}"
+        columns = "".join(rf">{{\raggedright$\displaystyle}}{_p(w, 6)}<{{$}}" for w in (0.22, 0.2, 0.2, 0.2))
+        spec = rf"@{{}}>{{\raggedright}}{_p(0.14, 6)}{columns}c@{{}}"
         header = r"framework, mode & f(L) & \ell & T(a) & T_0 &"
         out.append(_longtable(spec, header, formula_rows, "Lengths per framework and mode.", "tab:formulas", "3pt"))
     return "\n\n".join(out)
@@ -1088,13 +1267,66 @@ def _matches(pattern: str, results: list[Result]) -> list[Result]:
     return [r for r in results if hit(r.claim.id)]
 
 
+def _exactly_when(iff: Any) -> str:
+    """Where a refuted claim holds, in words: "exactly when $s = 4$", "for no values", "for every value"."""
+    if iff is sp.false or iff is False:
+        return "for no values of its parameters"
+    if iff is sp.true or iff is True:
+        return "for every value of its parameters"
+    return f"exactly when ${math(iff)}$"
+
+
+def _values(values: Mapping[str, int]) -> str:
+    names = sorted(values, key=lambda n: _symbol_key(sp.Symbol(n)))
+    return ", ".join(f"${math(sp.Symbol(n))} = {values[n]}$" for n in names)
+
+
 def _claim_status(result: Result) -> str:
+    """A claim as an answer cites it: a refuted one leads with where it does hold (its proved iff).
+
+    A refutation here is of the claim for *every* parameter value (often the question's own premise,
+    e.g. "any stride gives 16"); what answers the question is the exact condition, so it comes first.
+    """
     v = result.verdict
     c = result.claim
-    text = f"{_ref(result)} ({escape(c.framework)}, {escape(c.mode)}): {escape(c.name)}, \\verdict{{{v.status.value}}}"
-    if v.refuted and result.claim.iff is not None:
-        text += f"; it holds exactly when ${math(result.claim.iff)}$"
-    return text
+    text = f"{_ref(result)} ({escape(c.framework)}, {escape(c.mode)}): {escape(c.name)}"
+    if not v.refuted or c.iff is None:
+        return text + f", \\verdict{{{v.status.value}}}"
+    iff_status = result.iff_verdict.status.value if result.iff_verdict else "unknown"
+    text += f": holds {_exactly_when(c.iff)} (\\verdict{{{iff_status}}})"
+    cex = f", e.g. not at {_values(result.counterexample)}" if result.counterexample else ""
+    return text + f"; as a statement for every value it is \\verdict{{refuted}}{cex}"
+
+
+def figure_tex(node: Any, caption: str, label: str) -> str:
+    """A figure environment: the TikZ picture of a :mod:`derive.figures` node, its call and note in the caption."""
+    from . import figures
+
+    panels = node.panels if isinstance(node, figures.Figure) else (node,)
+    call = "; ".join(tt(panel.title) for panel in panels)
+    note = "; ".join(escape(figures.caption(panel)) for panel in panels)
+    text = (rich(caption) + " " if caption else "") + f"{call}. {{\\footnotesize {note}.}}"
+    return "\n".join(
+        [
+            r"\begin{figure}[htbp]",
+            r"\centering",
+            figures.draw(node, "tikz", titles=False).rstrip("\n"),
+            rf"\caption{{{text}}}\label{{{label}}}",
+            r"\end{figure}",
+        ]
+    )
+
+
+def _pictures(pictures: Sequence[Picture], prefix: str) -> list[str]:
+    out = []
+    for i, pic in enumerate(pictures, 1):
+        try:
+            node = pic.node()
+        except DeriveError as e:  # a picture the model refuses is a document bug: say so in print, never hide it
+            out.append(rf"\emph{{The picture of {tt(pic.framework)} could not be drawn: {escape(str(e))}.}}")
+            continue
+        out.append(figure_tex(node, pic.caption, f"fig:{prefix}/{i}"))
+    return out
 
 
 def _questions(results: list[Result]) -> str:
@@ -1102,7 +1334,14 @@ def _questions(results: list[Result]) -> str:
     out.append(
         "Each question below is answered by theorems of the catalogue. The claims an answer needs are named by id "
         "(or a pattern of ids); those not in the catalogue yet are listed as such, and the example values are "
-        "computed by derive's own functions."
+        "computed by derive's own functions. The figures are drawn from the same framework models."
+    )
+    out.append(
+        r"\emph{How to read a refuted claim.} A claim is a statement for \emph{every} value of its parameters, "
+        r"often the question's own premise (``any stride gives 16''). Where such a claim is \verdict{refuted}, "
+        r"what answers the question is the exact condition under which it does hold, which the prover also "
+        r"decided: it is printed first (``holds exactly when $s = 4$'', \verdict{proved}), the refutation and "
+        r"its counterexample after it. \Cref{ch:about} says how the verdicts are reached."
     )
     for q in QUESTIONS:
         out.append(rf"\section{{{escape(q.title)}}}\label{{q:{slug(q.source)}}}")
@@ -1134,6 +1373,7 @@ def _questions(results: list[Result]) -> str:
             out.append(
                 f"The catalogue's other theorems about this question:\n\\begin{{itemize}}{listed}\\end{{itemize}}"
             )
+        out += _pictures(q.pictures, f"q/{slug(q.source)}")
     return "\n\n".join(out)
 
 
@@ -1145,6 +1385,7 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{report}
 \usepackage{amsmath,amssymb,amsthm,mathtools}
 \usepackage{array,booktabs,longtable,graphicx}
 \usepackage[dvipsnames]{xcolor}
+\usepackage{tikz}
 \usepackage{microtype}
 \usepackage[colorlinks,linkcolor=MidnightBlue,urlcolor=MidnightBlue]{hyperref}
 \hypersetup{pdftitle={@TITLE@},pdfauthor={derive},pdfcreator={derive docs}}
@@ -1165,6 +1406,7 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{report}
 \setcounter{tocdepth}{1}
 \makeatletter\renewcommand*\l@section{\@dottedtocline{1}{1.5em}{2.8em}}\makeatother
 \setlength{\parindent}{0pt}
+\setlength{\emergencystretch}{3em}
 \setlength{\parskip}{0.5\baselineskip}
 \allowdisplaybreaks
 \title{@TITLE@}
@@ -1176,7 +1418,7 @@ TITLE = "Convolution and transposed-convolution lengths, derived and machine-che
 
 
 def render_main(inputs: Inputs, chs: list[Chapter]) -> str:
-    """The main document: title, method, one \\input per chapter, comparison, questions."""
+    """The main document: title, the questions answered, method, one \\input per chapter, comparison."""
     results = inputs.report.results
     proved = sum(r.verdict.proved for r in results)
     refuted = sum(r.verdict.refuted for r in results)
@@ -1213,10 +1455,11 @@ def render_main(inputs: Inputs, chs: list[Chapter]) -> str:
         r"\maketitle",
         r"\tableofcontents",
     ]
+    # the answers first: a reader comes with a question; the method, the chapters and the comparison follow
+    body.append(_questions(results))
     body.append("\n\n".join(about))
     body += [rf"\input{{{ch.file}}}" for ch in chs]
     body.append(_comparison(chs, inputs.proofs))
-    body.append(_questions(results))
     body.append(r"\end{document}")
     return "\n\n".join(body) + "\n"
 
@@ -1268,7 +1511,7 @@ def tex_available() -> bool:
 
 TEX_HINT = (
     "TeX is not installed: the .tex files are written; for the PDF install TeX Live "
-    "(Debian/Ubuntu: apt-get install latexmk texlive-latex-extra) and run 'derive docs' again, "
+    "(Debian/Ubuntu: apt-get install latexmk texlive-latex-extra texlive-pictures) and run 'derive docs' again, "
     "or run 'latexmk -pdf derivations.tex' in the output directory"
 )
 
@@ -1300,6 +1543,14 @@ def log_problems(log: str) -> list[str]:
     """The lines of a LaTeX log that report errors or unresolved/duplicate references, errors first."""
     found = [line for line in log.splitlines() if _PROBLEM.match(line)]
     return sorted(found, key=lambda line: line.startswith("LaTeX Warning") or line.startswith("pdfTeX warning"))
+
+
+_OVERFULL = re.compile(r"^Overfull \\hbox .*$", re.MULTILINE)
+
+
+def overfull_boxes(log: str) -> list[str]:
+    """The ``Overfull \\hbox`` lines of a LaTeX log: text, tables or formulas running into the margin."""
+    return _OVERFULL.findall(log)
 
 
 def build_pdf(out_dir: Path = OUT_DIR, pdf: Path = PDF, timeout: float = 600.0) -> Build:
@@ -1348,6 +1599,8 @@ __all__ = [
     "collect",
     "differences",
     "escape",
+    "figure_tex",
+    "overfull_boxes",
     "render",
     "tex_available",
     "write",

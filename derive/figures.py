@@ -300,6 +300,56 @@ def explain_figure(
     return Figure(tuple(panels))
 
 
+#: explicit paddings tried for a space's EXPLICIT mode, in the shapes frameworks take (pair, list of pairs, int)
+_EXPLICIT = ((1, 0), [(1, 0)], 1)
+
+
+def samples(framework: str, n: int = 3, kernel: int = 3, stride: int = 2, limit: int = 6) -> list[Taps]:
+    """One call per padding mode of ``framework`` (kernel 3, stride 2 on n = 3; explicit padding (1, 0) or 1),
+    plus an output padding of 1 where there is one: the chapter pictures. Calls the framework refuses are left out;
+    where the caller chooses the length (TensorFlow's output_shape), both ends of the accepted range are drawn.
+    """
+    from .errors import DeriveError
+    from .explain import explain
+    from .spaces import space
+
+    sp = space(framework)
+    base = {sp.role("kernel"): kernel, sp.role("stride"): stride}
+    mode, padding, adjust, target = (sp.knob(r) for r in ("mode", "padding", "adjust", "target"))
+    calls: list[dict[str, Any]] = []
+    if mode is not None:
+        for m in sp.modes:
+            if m == "EXPLICIT":
+                calls += [{**base, mode.name: v} for v in _EXPLICIT]
+            elif m == "NOTSET" and padding is not None:
+                calls.append({**base, mode.name: m, padding.name: (1, 0)})
+            else:
+                upper = mode.default is None or str(mode.default).isupper()
+                calls.append({**base, mode.name: m if upper else m.lower()})
+    elif padding is not None:
+        calls.append({**base, padding.name: 1})
+    if adjust is not None and calls:
+        calls.append({**calls[0], adjust.name: 1})
+    found: list[Taps] = []
+    seen: set[tuple[Any, ...]] = set()
+    for call in calls:
+        try:
+            if sp.needs_target and target is not None:
+                preimage = explain(sp, n, **call).preimage or ()
+                drawn = [taps(sp, n, **{**call, target.name: x}) for x in sorted(set(preimage))]
+            else:
+                drawn = [taps(sp, n, **call)]
+        except DeriveError:
+            continue  # a mode this call cannot use (e.g. SAME_LOWER needs stride 1), or a shape it does not take
+        for d in drawn:
+            key = (d.title.split("(")[0], d.length, d.crop, d.dilation)
+            if key in seen or any(d.title == f.title for f in found):
+                continue
+            seen.add(key)
+            found.append(d)
+    return found[:limit]
+
+
 # ---------------------------------------------------------------- printing
 
 
@@ -384,7 +434,7 @@ class FigurePrinter:
 
     def _print_LengthPlot(self, plot: LengthPlot, y0: float) -> float:
         """Columns per n: the accepted range shaded, the call's length a dot; axes with ticks."""
-        note = f"length over n; shaded: every length {plot.forward} maps back to n"
+        note = caption(plot)
         head = self._head(y0, plot.title, note)
         top = plot.top
         step = _tick_step(top)
@@ -462,6 +512,13 @@ class FigurePrinter:
 def _text_width(text: str, style: str, x: float = 0.0) -> float:
     """Where a text starting at ``x`` ends, roughly (grid units per character of each style's font)."""
     return x + len(text) * {"title": 0.33, "note": 0.25}.get(style, 0.25)
+
+
+def caption(node: Taps | LengthPlot) -> str:
+    """The note a panel prints under its call (a document prints it in the figure's caption)."""
+    if isinstance(node, Taps):
+        return _taps_caption(node)
+    return f"length over n; shaded: every length {node.forward} maps back to n"
 
 
 def _taps_caption(t: Taps) -> str:
@@ -667,10 +724,12 @@ __all__ = [
     "SvgPrinter",
     "Taps",
     "TikzPrinter",
+    "caption",
     "crop_before",
     "draw",
     "explain_figure",
     "length_plot",
+    "samples",
     "taps",
     "write_svg",
 ]

@@ -85,6 +85,10 @@ class LatexPrinter(_SymPyLatexPrinter):
         return rf"\left({tex}\right)" if big else f"({tex})"
 
     def _factor(self, f: sp.Basic) -> str:
+        if f.is_Add:
+            shorter = self._abbreviated(f)
+            if shorter is not None and not shorter.is_Add:  # d(k - 1) + 1 is K: no brackets around it
+                return self._factor(shorter)
         tex = self._print(f)
         if f.is_Add or (f.is_Mul and _coeff_isneg(f)) or isinstance(f, (sp.Mod, sp.Piecewise)):
             return self._parens(tex)

@@ -221,6 +221,20 @@ def test_pdf_compiles_without_errors_or_undefined_references(tmp_path):
     assert build.status == "built", build.problems
     assert build.problems == ()
     assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")
+    # nothing runs into the margin (tables, long identifiers, formulas)
+    assert document.overfull_boxes(build.log) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("DERIVE_CHECK_DOCS") != "1", reason="the whole catalogue: set DERIVE_CHECK_DOCS=1")
+def test_committed_pdf_has_no_overfull_boxes(tmp_path):
+    """The committed documents of the whole catalogue compile with no overfull line, table or formula."""
+    need_tex()
+    out = tmp_path / "tex"
+    shutil.copytree(ROOT / "docs" / "derivations", out)
+    build = document.build_pdf(out, tmp_path / "d.pdf")
+    assert build.ok, build.problems
+    assert document.overfull_boxes(build.log) == []
 
 
 def test_pdf_is_byte_stable(tmp_path):
@@ -383,6 +397,32 @@ def test_questions_chapter_names_missing_claims():
     assert "Not in the catalogue yet" in text and r"keras/valid/inferred-is-minimal-preimage*" in text
     assert r"\cref{thm:generic/valid/inferred-is-minimal-preimage}" in text
     assert r"\texttt{5..6}" in text  # derive.preimage(2, kernel=3, stride=2, padding='valid'), computed
+
+
+def test_questions_come_first_with_their_figures():
+    """The questions chapter opens the document (before the method and the chapters) and has model-drawn figures."""
+    text = rendered(FIXED)["derivations.tex"]
+    questions, about = text.index(r"\label{ch:questions}"), text.index(r"\label{ch:about}")
+    first_chapter = text.index(r"\input{")
+    assert questions < about < first_chapter < text.index(r"\label{ch:comparison}")
+    section = text[questions:about]
+    assert section.count(r"\begin{tikzpicture}") >= 8 and r"\label{fig:q/keras-vs-tensorflow-5-or-6-txt/1}" in section
+
+
+@pytest.mark.parametrize(
+    ("iff", "words"),
+    [(sp.false, "for no values of its parameters"), (sp.Eq(s, 4), "exactly when $s = 4$")],
+)
+def test_refuted_claims_read_by_their_condition(iff, words):
+    """A refuted claim is cited by where it holds (never 'exactly when false'), before its refutation."""
+    from derive.claims import Claim, Result
+    from derive.prover import prove
+
+    claim = Claim("x", "toyfw", "m", "4 -> 16", sp.Eq(s, 4), expect="refuted", iff=iff)
+    result = Result(claim, prove(sp.Eq(s, 4)), prove(sp.true), counterexample={"s": 1})
+    text = document._claim_status(result)
+    assert "exactly when $\\mathrm{false}$" not in text and words in text
+    assert text.index(words) < text.index(r"\verdict{refuted}") and "e.g. not at $s = 1$" in text
 
 
 def test_error_message_at_the_smallest_failing_call():
