@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import DeriveError, FrameworkError, ParameterError, UnsupportedExpressionError
+from .errors import DeriveError, FrameworkCrashError, FrameworkError, ParameterError, UnsupportedExpressionError
 from .lengths import Interval, conv_length, effective_kernel, preimage, same_padding, transposed_length
 
 if TYPE_CHECKING:
@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DeriveError",
+    "FrameworkCrashError",
     "FrameworkError",
     "Interval",
     "ParameterError",

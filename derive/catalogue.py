@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import machine
 from .claims import Claim, Result, check
 from .derivation import Derivation
 from .errors import ParameterError
@@ -69,7 +70,8 @@ def load_catalogue(scripts: Iterable[Path]) -> Catalogue:
     seen: dict[str, str] = {}
     seen_derivations: dict[tuple[str, str], str] = {}
     for script in scripts:
-        namespace = runpy.run_path(str(script), run_name=f"derive_proofs.{script.stem}")
+        with machine.pinned(tensorflow="eigen"):  # the same documents on every CPU
+            namespace = runpy.run_path(str(script), run_name=f"derive_proofs.{script.stem}")
         declared = namespace.get("CLAIMS")
         if not isinstance(declared, list) or not all(isinstance(c, Claim) for c in declared):
             raise ParameterError("CLAIMS", "must be a list of derive.claims.Claim in every proof script", str(script))
@@ -137,6 +139,11 @@ def run(
     claims: list[Claim], jobs: int | None = None, progress: Callable[[int, int, Result], None] | None = None
 ) -> Report:
     """Decide every claim, in ``jobs`` processes (default: the machine's cores)."""
+    with machine.pinned(tensorflow="eigen"):  # as when the claims were loaded (forked workers inherit it)
+        return _run(claims, jobs, progress)
+
+
+def _run(claims: list[Claim], jobs: int | None, progress: Callable[[int, int, Result], None] | None) -> Report:
     global _CLAIMS
     start = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1

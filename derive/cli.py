@@ -740,10 +740,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "check":
             return cmd_check(args)
-        if args.command == "prove":
-            return cmd_prove(args)
-        if args.command == "docs":
-            return cmd_docs(args)
+        if args.command in ("prove", "docs"):
+            from .machine import pinned
+
+            with pinned(tensorflow="eigen"):  # the catalogue states the Eigen kernels' rules, on every CPU
+                return cmd_prove(args) if args.command == "prove" else cmd_docs(args)
         if args.command == "solve":
             return cmd_solve(args)
         if args.command == "knobs":

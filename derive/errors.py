@@ -36,5 +36,19 @@ class FrameworkError(DeriveError):
         super().__init__(f"{framework} refuses: {kind}{message}")
 
 
+class FrameworkCrashError(FrameworkError):
+    """The modelled framework would not refuse this call but abort the whole process (e.g. SIGABRT).
+
+    A subclass of :class:`FrameworkError` (no length comes back either way), told apart because a crash
+    takes the caller's process with it: ``message`` is what the framework prints as it dies.
+    """
+
+    def __init__(self, framework: str, message: str, signal: str = "SIGABRT", requirement: str = "") -> None:
+        super().__init__(framework, message, signal, requirement)
+        self.signal = signal
+        # DeriveError's text: say it kills the process, not that it refuses
+        self.args = (f"{framework} aborts the process ({signal}): {message}",)
+
+
 class UnsupportedExpressionError(DeriveError):
     """A proposition contains a construct or symbol the prover cannot translate soundly."""

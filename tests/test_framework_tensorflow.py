@@ -7,7 +7,7 @@ import itertools
 import pytest
 import sympy as sp
 
-from derive.errors import FrameworkError, ParameterError
+from derive.errors import FrameworkCrashError, FrameworkError, ParameterError
 from derive.frameworks import tensorflow as T
 
 FORWARD = [
@@ -227,3 +227,49 @@ def test_symbolic_conditions_decide_acceptance():
             except FrameworkError:
                 ok = False
             assert holds == ok, (nv, kv, sv, ov)
+
+
+# ---------------------------------------------------------------------------------------------
+# oneDNN kernels (confirmed live: tests/conformance/test_tensorflow.py with TF_ENABLE_ONEDNN_OPTS=1)
+
+MISMATCH = "Size of out_backprop doesn't match computed"
+ONEDNN_CASES = [
+    # (n, kernel, output_shape, strides, padding, dilations), Eigen's outcome, oneDNN's: a length, a text in
+    # the refusal, or "crash" (the process aborts)
+    ((3, 3, 9, 2, "VALID", 2), T.CPU_DILATION, 9),
+    ((1, 3, 2, 2, "VALID", 1), MISMATCH, 2),
+    ((0, 3, 9, 2, "VALID", 1), MISMATCH, 9),
+    ((3, 3, 0, 2, "VALID", 1), MISMATCH, 0),
+    ((3, 3, 9, 2, "VALID", 1), MISMATCH, T.ONEDNN_PRIMITIVE),
+    ((3, 3, -1, 2, "SAME", 1), "Dimension -1 must be >= 0", "crash"),
+]
+
+
+def _outcome(call, kernels):
+    try:
+        return T.conv1d_transpose_length(*call, kernels=kernels)
+    except FrameworkCrashError:
+        return "crash"
+    except FrameworkError as e:
+        return e.message
+
+
+@pytest.mark.parametrize(("call", "eigen", "onednn"), ONEDNN_CASES)
+def test_onednn_differs_from_eigen(call, eigen, onednn):
+    """oneDNN accepts dilation, truncates its check, returns empty tensors unchecked and aborts on a negative shape."""
+    for kernels, want in (("eigen", eigen), ("onednn", onednn)):
+        got = _outcome(call, kernels)
+        assert got == want if isinstance(want, int) or want == "crash" else want in got, (kernels, got)
+
+
+def test_onednn_forward_returns_the_input_shape_when_empty():
+    """oneDNN's Conv2D gives an empty output the input's shape (n = 1 < K: 1, where Eigen gives 0)."""
+    assert T.conv1d_length(1, 2, 1, "VALID", kernels="eigen") == 0
+    assert T.conv1d_length(1, 2, 1, "VALID", kernels="onednn") == 1
+    assert T.conv_length((2, 7), (3, 2), (1, 3), "VALID", kernels="onednn") == (2, 7)
+
+
+def test_kernels_is_checked():
+    """An unknown kernel family is one ParameterError naming it."""
+    with pytest.raises(ParameterError, match="'kernels' must be one of eigen, onednn"):
+        T.conv1d_transpose_length(3, 3, 7, 2, "VALID", kernels="xla")

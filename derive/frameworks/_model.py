@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _arith as A
-from ..errors import FrameworkError, ParameterError
+from ..errors import FrameworkCrashError, FrameworkError, ParameterError
 
 Args = Mapping[str, Any]
 
@@ -31,11 +31,19 @@ class Requirement:
     holds: Callable[[Args], Any]
     # the framework's message: a str.format template over the arguments, or a function of them
     message: str | Callable[[Args], str]
-    # the exception class the framework raises
+    # the exception class the framework raises; for a crash, the signal that kills the process
     error: str = "ValueError"
+    # True when breaking the rule aborts the process instead of raising (FrameworkCrashError, not a refusal)
+    crash: bool = False
 
     def text(self, args: Args) -> str:
         return self.message(args) if callable(self.message) else self.message.format(**args)
+
+    def failure(self, framework: str, args: Args) -> FrameworkError:
+        """The error the framework gives when this requirement is broken (a crash or a refusal)."""
+        if self.crash:
+            return FrameworkCrashError(framework, self.text(args), self.error, self.rule)
+        return FrameworkError(framework, self.text(args), self.error, self.rule)
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,7 @@ class Operation:
         """Raise the framework's error for the first requirement that is decided false."""
         for r in self.requires:
             if A.is_false(r.holds(args)):
-                raise FrameworkError(self.framework, r.text(args), r.error, r.rule)
+                raise r.failure(self.framework, args)
 
     def __call__(self, n: Any, **kwargs: Any) -> Any:
         """The output length (numeric calls check every requirement first; symbolic ones do not)."""

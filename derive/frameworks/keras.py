@@ -42,6 +42,7 @@ from .. import lengths as L
 from ..errors import ParameterError
 from . import tensorflow as T
 from ._model import Requirement
+from .tensorflow import resolve_kernels as resolve_tf_kernels
 
 FRAMEWORK = "keras"
 BACKENDS = (None, "tensorflow", "jax", "torch")
@@ -96,6 +97,8 @@ def _validate(a: dict[str, Any]) -> None:
         raise ParameterError("padding", "must be a string ('valid' or 'same')", a["padding"])
     if a.get("backend", None) not in BACKENDS:
         raise ParameterError("backend", "must be None, 'tensorflow', 'jax' or 'torch'", a["backend"])
+    if "kernels" in a:
+        resolve_tf_kernels(a)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +157,8 @@ def tf_view(a: Mapping[str, Any], length: Any) -> dict[str, Any]:
         "dilations": a["dilation_rate"],
         "output_shape": length,
         "device": "CPU",
+        "kernels": a.get("kernels"),
+        "kind": "conv_transpose",
     }
     if "_axis" in a:
         view["_axis"] = a["_axis"]
@@ -179,22 +184,30 @@ def on_tensorflow(
     def rank(a: Mapping[str, Any]) -> int:
         return len(_axes(a))
 
+    def view(a: Mapping[str, Any]) -> dict[str, Any]:
+        v = tf_view(a, length(a))
+        if "_axes" in a:  # oneDNN's checks look at every axis (an empty tensor is returned unchecked)
+            v["_axes"] = [tf_view(x, length(x)) for x in a["_axes"]]
+        return v
+
     return Requirement(
         f"tensorflow backend: {r.rule} (output_shape = Keras' length)",
-        lambda a: not when(a) or by_rank[rank(a)].holds(tf_view(a, length(a))),
-        lambda a: by_rank[rank(a)].text(tf_view(a, length(a))),
+        lambda a: not when(a) or by_rank[rank(a)].holds(view(a)),
+        lambda a: by_rank[rank(a)].text(view(a)),
         r.error,
+        r.crash,
     )
 
 
-# indices into T.transpose_requirements: the CPU dilation refusal, the sign of output_shape, the
-# sign of its forward size, and the forward size == n check (explicit pads never reach TF here)
-_TF_GLOBAL = (0, 2)
-_TF_PER_AXIS = (3, 4)
+# indices into T.transpose_requirements: the CPU dilation refusal (Eigen), the sign of output_shape (Eigen's
+# refusal, oneDNN's abort), oneDNN's forward sizes of every axis; per axis the sign of the forward size,
+# the forward size == n check (Eigen) and oneDNN's consistency check (explicit pads never reach TF here)
+TF_GLOBAL = (0, 2, 3, 4)
+TF_PER_AXIS = (5, 6, 7)
 
 
 def _transpose(name: str, checks: tuple[Requirement, ...]) -> T._Op:
-    tf_global = tuple(on_tensorflow(i) for i in _TF_GLOBAL)
+    tf_global = tuple(on_tensorflow(i) for i in TF_GLOBAL)
     return T._Op(
         framework=FRAMEWORK,
         name=name,
@@ -206,9 +219,10 @@ def _transpose(name: str, checks: tuple[Requirement, ...]) -> T._Op:
             ("output_padding", None),
             ("dilation_rate", 1),
             ("backend", None),
+            ("kernels", None),
         ),
         length=transposed_length,
-        requires=(*checks, *tf_global, *(on_tensorflow(i) for i in _TF_PER_AXIS)),
+        requires=(*checks, *tf_global, *(on_tensorflow(i) for i in TF_PER_AXIS)),
         source="keras/src/backend/common/backend_utils.py::_get_output_shape_given_tf_padding",
         integer_args=("kernel_size", "strides", "output_padding", "dilation_rate"),
         validate=_validate,
@@ -295,10 +309,13 @@ def conv_transpose_length(
     dilation_rate: Any = 1,
     backend: str | None = None,
     api: str = "layer",
+    kernels: str | None = None,
 ) -> Any:
     """Output length of ``keras.layers.Conv1DTranspose`` (tuple ``n``: the N-D layer) on ``backend``.
 
     ``api="ops"`` models ``keras.ops.conv_transpose`` instead (no output_padding/dilation checks).
+    ``kernels`` picks TensorFlow's CPU kernels on the tensorflow backend ("eigen" or "onednn"; None: this
+    machine's, see :mod:`derive.machine`).
 
     >>> conv_transpose_length(3, 2, 2, "same", output_padding=0)
     4
@@ -316,6 +333,7 @@ def conv_transpose_length(
         output_padding=output_padding,
         dilation_rate=dilation_rate,
         backend=backend,
+        kernels=kernels,
     )
     return T.dispatch(op, n, kwargs, ("kernel_size", "strides", "output_padding", "dilation_rate"))
 

@@ -189,6 +189,8 @@ def _layer_validate(a: dict[str, Any]) -> None:
         raise ParameterError("padding", "must be a string", a["padding"])
     if a["backend"] not in BACKENDS:
         raise ParameterError("backend", "must be None or 'tensorflow'", a["backend"])
+    if "kernels" in a:
+        T.resolve_kernels(a)
 
 
 def layer_transposed_length(a: Mapping[str, Any]) -> Any:
@@ -275,6 +277,7 @@ CONV_TRANSPOSE = T._Op(
         ("output_padding", None),
         ("dilation_rate", 1),
         ("backend", None),
+        ("kernels", None),
     ),
     length=layer_transposed_length,
     requires=(
@@ -288,31 +291,50 @@ CONV_TRANSPOSE = T._Op(
             "",
             "AssertionError",
         ),
-        _tf(0),  # CPU: no dilation
-        _tf(2),  # output_shape >= 0
+        _tf(0),  # CPU (Eigen): no dilation
+        _tf(2),  # output_shape >= 0 (Eigen: refused)
+        _tf(3),  # output_shape >= 0 (oneDNN: the process aborts)
+        _tf(4),  # oneDNN: forward sizes of every axis >= 0
         _ATROUS[0],
         # per axis
-        _tf(3),
-        _tf(4),
+        _tf(5),
+        _tf(6),
+        _tf(7),
         _ATROUS[1],
     ),
     source="tf_keras/src/layers/convolutional/conv1d_transpose.py::Conv1DTranspose.call",
     integer_args=("kernel_size", "strides", "output_padding", "dilation_rate"),
     validate=_layer_validate,
-    per_axis_from=8,
+    per_axis_from=10,
     rank=1,
 )
 
 
-def layer_conv_length(a: Mapping[str, Any]) -> Any:
+def _formula_length(a: Mapping[str, Any]) -> Any:
     return conv_formula(a["n"], a["kernel_size"], _mode(a), a["strides"], a["dilation_rate"])
+
+
+def layer_conv_length(a: Mapping[str, Any]) -> Any:
+    """The layer's length; run on TensorFlow's oneDNN kernels, an empty output comes back with the
+    input's shape instead (``mkl_conv_ops.cc`` allocates ``src_tf_shape`` when any axis is 0)."""
+    out = _formula_length(a)
+    if a.get("backend") != "tensorflow" or a.get("kernels") != "onednn":
+        return out
+    return A.ite(A.or_(*[A.eq(_formula_length(x), 0) for x in a.get("_axes", [a])]), a["n"], out)
 
 
 CONV = T._Op(
     framework=FRAMEWORK,
     name="tf.keras.layers.Conv1D",
     kind="conv",
-    defaults=(("kernel_size", None), ("strides", 1), ("padding", "valid"), ("dilation_rate", 1), ("backend", None)),
+    defaults=(
+        ("kernel_size", None),
+        ("strides", 1),
+        ("padding", "valid"),
+        ("dilation_rate", 1),
+        ("backend", None),
+        ("kernels", None),
+    ),
     length=layer_conv_length,
     requires=(
         LAYER_PADDING,
@@ -320,7 +342,7 @@ CONV = T._Op(
         STRIDES_WITH_DILATION,
         Requirement(
             "output length >= 0 (TensorShape refuses negative dims; 0 passes)",
-            lambda a: layer_conv_length(a) >= 0,
+            lambda a: _formula_length(a) >= 0,
             DOWNSAMPLING,
         ),
     ),
@@ -342,19 +364,27 @@ def _layer_rank(n: Any) -> None:
 
 
 def conv_length(
-    n: Any, kernel_size: Any, strides: Any = 1, padding: str = "valid", dilation_rate: Any = 1, backend: Any = None
+    n: Any,
+    kernel_size: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    dilation_rate: Any = 1,
+    backend: Any = None,
+    kernels: str | None = None,
 ) -> Any:
     """Output length of ``tf.keras.layers.Conv1D`` (2-tuple ``n``: ``Conv2D``); 0 passes, negative is refused.
 
-    The real call on TensorFlow gives the same length wherever this one is accepted, so ``backend``
-    may be None or ``"tensorflow"``.
+    The real call on TensorFlow's Eigen kernels gives the same length wherever this one is accepted;
+    on oneDNN (``backend="tensorflow", kernels="onednn"``) a length-0 output comes back as the input.
 
     >>> conv_length(2, 3), conv_length(5, 3, 2, "causal")
     (0, 3)
     """
     _layer_rank(n)
     kwargs = dict(kernel_size=kernel_size, strides=strides, padding=padding, dilation_rate=dilation_rate)
-    return T.dispatch(CONV, n, {**kwargs, "backend": backend}, ("kernel_size", "strides", "dilation_rate"))
+    return T.dispatch(
+        CONV, n, {**kwargs, "backend": backend, "kernels": kernels}, ("kernel_size", "strides", "dilation_rate")
+    )
 
 
 def conv_transpose_length(
@@ -365,8 +395,11 @@ def conv_transpose_length(
     output_padding: Any = None,
     dilation_rate: Any = 1,
     backend: Any = None,
+    kernels: str | None = None,
 ) -> Any:
     """Output length of ``tf.keras.layers.Conv1DTranspose`` (2-tuple ``n``: ``Conv2DTranspose``).
+
+    ``kernels`` picks TensorFlow's CPU kernels ("eigen" or "onednn"; None: this machine's).
 
     >>> conv_transpose_length(3, 2, 2, "same", output_padding=0), conv_transpose_length(3, 3, 2, "valid")
     (4, 7)
@@ -379,6 +412,7 @@ def conv_transpose_length(
         output_padding=output_padding,
         dilation_rate=dilation_rate,
         backend=backend,
+        kernels=kernels,
     )
     return T.dispatch(CONV_TRANSPOSE, n, kwargs, ("kernel_size", "strides", "output_padding", "dilation_rate"))
 

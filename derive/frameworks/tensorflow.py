@@ -34,13 +34,14 @@ keyword, not TF's) models the CPU kernels, which refuse dilation > 1 in the tran
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .. import _arith as A
 from .. import lengths as L
-from ..errors import FrameworkError, ParameterError
+from ..errors import ParameterError
 from ._model import Operation, Requirement
 
 FRAMEWORK = "tensorflow"
@@ -50,6 +51,16 @@ CPU_DILATION_3D = "Current CPU implementation does not yet support dilation rate
 NEGATIVE_PADDING = "All elements of explicit_paddings must be nonnegative"
 EXPLICIT_STRING = "'EXPLICIT' is not a valid value for `padding`. To use explicit padding, `padding` must be a list."
 DEVICES = ("CPU", "GPU")
+#: TensorFlow's CPU kernel families: Eigen's and oneDNN's (``_MklNative*``, the default on CPUs with AVX-512
+#: VNNI/BF16 or AMX); ``None`` means this machine's choice (derive.machine). XLA (jit_compile=True) is not
+#: modelled yet: tests/conformance/probe_tensorflow.py runs it with DERIVE_TF_FAMILY=xla
+KERNELS = ("eigen", "onednn")
+#: oneDNN's primitive refuses the shapes (conv_desc_init: pad_l >= 0, pad_r + s > 0, and
+#: trunc((L - K + pl + pr)/s) + 1 == n), reported by TF as an AbortedError
+ONEDNN_PRIMITIVE = (
+    "Operation received an exception:Status: 2, message: could not create a primitive descriptor for the "
+    "convolution forward propagation primitive."
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ class _Op(Operation):
         args = self.bind(n, {**kwargs, "output_shape": 0})  # a placeholder, never checked
         for r in self.requires[: self.output_from]:
             if A.is_false(r.holds(args)):
-                raise FrameworkError(self.framework, r.text(args), r.error, r.rule)
+                raise r.failure(self.framework, args)
         return self.accepted(args)
 
 
@@ -96,7 +107,7 @@ def call_nd(op: _Op, ns: Sequence[Any], per_axis: Sequence[Mapping[str, Any]]) -
 
     def fail(r: Requirement, args: Mapping[str, Any]) -> None:
         if A.is_false(r.holds(args)):
-            raise FrameworkError(op.framework, r.text(args), r.error, r.rule)
+            raise r.failure(op.framework, args)
 
     for r in op.requires[: op.per_axis_from]:
         for args in axes:
@@ -164,6 +175,34 @@ def windowed_length(a: Mapping[str, Any], x: Any) -> Any:
     return A.maximum(0, A.floordiv(_numerator(a, x), s))
 
 
+def conv_forward_length(a: Mapping[str, Any]) -> Any:
+    """The forward op's length: oneDNN returns the *input's* shape when any output axis is empty
+    (``mkl_conv_ops.cc``: "Corner cases: output with 0 elements" allocates ``src_tf_shape``)."""
+    out = windowed_length(a, a["n"])
+    if a.get("kernels") != "onednn":
+        return out
+    empty = A.or_(*[A.eq(windowed_length(x, x["n"]), 0) for x in a.get("_axes", [a])])
+    return A.ite(empty, a["n"], out)
+
+
+def _onednn_pads(a: Mapping[str, Any], x: Any) -> tuple[Any, Any]:
+    """The (lo, hi) pads TF hands oneDNN for an input of length ``x`` (GetWindowedOutputSizeVerboseV2)."""
+    if a["padding"] == "SAME":
+        s = _stride(a)
+        total = A.maximum(0, (A.floordiv(x + s - 1, s) - 1) * s + _K(a) - x)
+        return A.floordiv(total, 2), total - A.floordiv(total, 2)
+    if _explicit(a):
+        return a["padding"][0], a["padding"][1]
+    return 0, 0
+
+
+def _onednn_consistent(a: Mapping[str, Any], x: Any, y: Any) -> Any:
+    """conv_desc_init's check that a convolution of length ``x`` has output length ``y``."""
+    lo, hi = _onednn_pads(a, x)
+    s = _stride(a)
+    return A.and_(lo >= 0, hi + s > 0, A.eq(A.truncdiv(x - _K(a) + lo + hi, s) + 1, y))
+
+
 def _windowed_ok(a: Mapping[str, Any], x: Any) -> Any:
     """The forward size of ``x`` is not negative: ``trunc(num/s) >= 0`` ⇔ ``num > -s``."""
     if a["padding"] == "SAME":
@@ -185,8 +224,34 @@ def _padding_list(a: Mapping[str, Any]) -> list[list[Any]]:
     return [[0, 0], *pairs, [0, 0]]
 
 
+def kernels(a: Mapping[str, Any]) -> str:
+    """The kernel family that runs this call: oneDNN hands the transposed op with explicit padding (and
+    every GPU call) back to the Eigen-shaped rules (``mkl_eager_op_rewrite.cc::RewriteConv2D``)."""
+    family = a.get("kernels") or "eigen"
+    if family == "onednn" and a["kind"] == "conv_transpose" and (_explicit(a) or a.get("device", "CPU") != "CPU"):
+        return "eigen"
+    return family
+
+
+def _empty(a: Mapping[str, Any]) -> Any:
+    """oneDNN's transposed op returns zeros of ``output_shape`` unchecked when either tensor is empty."""
+    return A.or_(*[A.or_(A.eq(x["n"], 0), A.eq(x["output_shape"], 0)) for x in a.get("_axes", [a])])
+
+
+def resolve_kernels(a: dict[str, Any]) -> None:
+    """Fill in this machine's kernels where the caller gave none; refuse an unknown family."""
+    if a.get("kernels") is None:
+        from ..machine import tensorflow_kernels
+
+        a["kernels"] = tensorflow_kernels().kernels
+    if a["kernels"] not in KERNELS:
+        raise ParameterError("kernels", f"must be one of {', '.join(KERNELS)} (or None: this machine's)", a["kernels"])
+
+
 def _validate(a: dict[str, Any], *, transposed: bool) -> None:
     A.param("n", a["n"], 0)
+    resolve_kernels(a)
+    a["kind"] = "conv_transpose" if transposed else "conv"
     if a["kernel_size"] is None:
         raise ParameterError("kernel_size", "is required (the filter's spatial size)", None)
     A.param("kernel_size", a["kernel_size"], 1)
@@ -241,8 +306,8 @@ def _padding_requirements(*, explicit: bool, rank: int) -> tuple[Requirement, ..
     if not explicit and rank != 3:  # the op takes EXPLICIT, but these wrappers never fill explicit_paddings
         reqs.append(
             Requirement(
-                "padding is not 'EXPLICIT' without explicit_paddings",
-                lambda a: a["padding"] != "EXPLICIT",
+                "padding is not 'EXPLICIT' without explicit_paddings (oneDNN's forward op: no pads)",
+                lambda a: a["padding"] != "EXPLICIT" or (a["kind"] == "conv" and kernels(a) == "onednn"),
                 "explicit_paddings attribute must contain 8 values, but got: 0",
                 "InvalidArgumentError",
             )
@@ -251,10 +316,25 @@ def _padding_requirements(*, explicit: bool, rank: int) -> tuple[Requirement, ..
 
 
 NONNEGATIVE_PADS = Requirement(
-    "explicit paddings >= 0",
-    lambda a: not _explicit(a) or A.and_(a["padding"][0] >= 0, a["padding"][1] >= 0),
+    "explicit paddings >= 0 (oneDNN's forward op does not check)",
+    lambda a: (
+        not _explicit(a)
+        or (a["kind"] == "conv" and kernels(a) == "onednn")
+        or A.and_(a["padding"][0] >= 0, a["padding"][1] >= 0)
+    ),
     NEGATIVE_PADDING,
     "InvalidArgumentError",
+)
+
+ONEDNN_FORWARD = Requirement(
+    "oneDNN: a non-empty output has pad_lo >= 0 and pad_hi + s > 0",
+    lambda a: (
+        kernels(a) != "onednn"
+        or A.eq(conv_forward_length(a), a["n"])  # the empty corner case returns before the primitive
+        or _onednn_consistent(a, a["n"], windowed_length(a, a["n"]))
+    ),
+    ONEDNN_PRIMITIVE,
+    "AbortedError",
 )
 
 
@@ -268,8 +348,8 @@ def _conv(name: str, stride_key: str, *, explicit: bool, rank: int) -> _Op:
         framework=FRAMEWORK,
         name=name,
         kind="conv",
-        defaults=(("kernel_size", None), (stride_key, 1), ("padding", None), ("dilations", 1)),
-        length=lambda a: windowed_length(a, a["n"]),
+        defaults=(("kernel_size", None), (stride_key, 1), ("padding", None), ("dilations", 1), ("kernels", None)),
+        length=conv_forward_length,
         requires=(
             *reqs,
             NONNEGATIVE_PADS,
@@ -279,6 +359,7 @@ def _conv(name: str, stride_key: str, *, explicit: bool, rank: int) -> _Op:
                 lambda a: _negative_message(a, a["n"]),
                 "InvalidArgumentError",
             ),
+            ONEDNN_FORWARD,
         ),
         source="tensorflow/core/framework/kernel_shape_util.cc::GetWindowedOutputSizeVerboseV2",
         integer_args=("kernel_size", stride_key, "dilations"),
@@ -301,8 +382,18 @@ def accepted_interval(a: Mapping[str, Any], n: Any) -> tuple[Any, Any]:
 
     VALID/EXPLICIT: ``[(n-1)s + K - P, (n-1)s + K - P + s - 1]`` with P = lo + hi, clipped at 0; for
     n = 0 truncation widens the bottom to ``K - P - 2s + 1``. SAME: ``[(n-1)s + 1, n·s]`` (n = 0: {0}).
+    oneDNN: the same for n >= 2; VALID n = 1 widens to ``[max(1, K - s + 1), K + s - 1]`` (oneDNN's
+    truncating check); n = 0 accepts every length; and ``output_shape = 0`` is accepted for every n
+    (an empty output is never checked), outside the interval returned here.
     """
     s = _stride(a)
+    if kernels(a) == "onednn":
+        if not A.is_symbolic(n) and n == 0:
+            return 0, math.inf  # an empty input is never checked
+        if a["padding"] == "SAME":
+            return (n - 1) * s + 1, n * s
+        low = (n - 1) * s + _K(a)
+        return A.ite(n >= 2, low, A.maximum(1, _K(a) - s + 1)), low + s - 1
     if a["padding"] == "SAME":
         return A.maximum(0, (n - 1) * s + 1), n * s
     low = (n - 1) * s + _K(a) - _pad_total(a)
@@ -328,37 +419,69 @@ def _mismatch_message(op_rank: int) -> Callable[[Mapping[str, Any]], str]:
     return message
 
 
-def transpose_requirements(op_rank: int) -> tuple[Requirement, ...]:
-    """The checks of ``Conv{2,3}DBackpropInput`` once ``output_shape`` is known, in TF's order.
+def _crash_message(a: Mapping[str, Any]) -> str:
+    return (
+        "Check failed: (::tsl::TfCheckOkDeprecationMarker(), tensor::MakeShape(input_tensor, &input_tf_shape)) is OK "
+        f"(INVALID_ARGUMENT: Dimension {a['output_shape']} must be >= 0)"
+    )
 
+
+def transpose_requirements(op_rank: int) -> tuple[Requirement, ...]:
+    """The checks of ``Conv{2,3}DBackpropInput`` once ``output_shape`` is known, in TF's order, per kernel family.
+
+    Eigen (``conv_grad_input_ops.h``): the CPU dilation refusal, the pads, the sign of ``output_shape``,
+    then per axis the sign of its forward size and "Size of out_backprop doesn't match computed".
+    oneDNN (``mkl_conv_grad_input_ops.cc``): a negative ``output_shape`` aborts the process (a CHECK in
+    ``MakeInputTfShape``); an empty input or output is returned unchecked; then the forward sizes of
+    every axis and oneDNN's own consistency check (dilation allowed). Indices 0-4 are checked once for
+    the whole call, 5-7 axis by axis (the Keras models reuse these by index).
     Reused by the Keras models, whose TensorFlow backend calls these ops with a computed shape.
     """
     return (
         Requirement(
-            "dilations == 1 on CPU",
-            lambda a: a.get("device", "CPU") != "CPU" or A.eq(a["dilations"], 1),
+            "dilations == 1 on CPU (Eigen)",
+            lambda a: a.get("device", "CPU") != "CPU" or kernels(a) != "eigen" or A.eq(a["dilations"], 1),
             CPU_DILATION_3D if op_rank == 3 else CPU_DILATION,
             "InvalidArgumentError",
         ),
         NONNEGATIVE_PADS,
         Requirement(
             "output_shape >= 0",
-            lambda a: a["output_shape"] >= 0,
+            lambda a: kernels(a) == "onednn" or a["output_shape"] >= 0,
             "Dimension {output_shape} must be >= 0",
+            "InvalidArgumentError",
+        ),
+        Requirement(
+            "oneDNN: output_shape >= 0, else the process aborts",
+            lambda a: kernels(a) != "onednn" or a["output_shape"] >= 0,
+            _crash_message,
+            "SIGABRT",
+            crash=True,
+        ),
+        Requirement(
+            "oneDNN: forward size of output_shape >= 0 on every axis (unless a tensor is empty)",
+            lambda a: kernels(a) != "onednn" or _empty(a) or _windowed_ok(a, a["output_shape"]),
+            lambda a: _negative_message(a, a["output_shape"]),
             "InvalidArgumentError",
         ),
         # from here on, per spatial axis
         Requirement(
             "forward size of output_shape >= 0",
-            lambda a: _windowed_ok(a, a["output_shape"]),
+            lambda a: kernels(a) == "onednn" or _windowed_ok(a, a["output_shape"]),
             lambda a: _negative_message(a, a["output_shape"]),
             "InvalidArgumentError",
         ),
         Requirement(
             "forward size of output_shape == n (output_shape in accepted_lengths)",
-            lambda a: _in_interval(a["output_shape"], accepted_interval(a, a["n"])),
+            lambda a: kernels(a) == "onednn" or _in_interval(a["output_shape"], accepted_interval(a, a["n"])),
             _mismatch_message(op_rank),
             "InvalidArgumentError",
+        ),
+        Requirement(
+            "oneDNN: trunc((output_shape - K + lo + hi)/s) + 1 == n (unless a tensor is empty)",
+            lambda a: kernels(a) != "onednn" or _empty(a) or _onednn_consistent(a, a["output_shape"], a["n"]),
+            ONEDNN_PRIMITIVE,
+            "AbortedError",
         ),
     )
 
@@ -381,6 +504,7 @@ def _conv_transpose(name: str, *, explicit: bool, rank: int) -> _Op:
             ("padding", "SAME"),
             ("dilations", 1),
             ("device", "CPU"),
+            ("kernels", None),
         ),
         length=lambda a: a["output_shape"],
         requires=(*reqs, *transpose_requirements(rank)),
@@ -388,7 +512,7 @@ def _conv_transpose(name: str, *, explicit: bool, rank: int) -> _Op:
         source="tensorflow/core/kernels/conv_grad_shape_utils.cc::ConvBackpropExtractAndVerifyDimension",
         integer_args=("kernel_size", "output_shape", "strides", "dilations"),
         validate=lambda a: _validate(a, transposed=True),
-        per_axis_from=len(reqs) + 3,
+        per_axis_from=len(reqs) + 5,
         rank=rank,
         output_from=len(reqs) + 2,
     )
@@ -421,7 +545,9 @@ def _padding_column(n: Any, padding: Any) -> Any:
     return padding
 
 
-def conv_length(n: Any, kernel_size: Any, strides: Any, padding: Any, dilations: Any = 1) -> Any:
+def conv_length(
+    n: Any, kernel_size: Any, strides: Any, padding: Any, dilations: Any = 1, kernels: str | None = None
+) -> Any:
     """Output length of ``tf.nn.conv2d`` (a tuple ``n`` of length 1 is ``tf.nn.conv1d``).
 
     ``trunc((n + lo + hi - K + s)/s)`` (VALID: no pads), so a too-short input gives 0 while the
@@ -430,7 +556,7 @@ def conv_length(n: Any, kernel_size: Any, strides: Any, padding: Any, dilations:
     >>> conv_length(2, 5, 2, "VALID"), conv_length(5, 3, 2, "SAME"), conv_length(3, 3, 1, (1, 1))
     (0, 3, 3)
     """
-    kwargs = dict(kernel_size=kernel_size, padding=_padding_column(n, padding), dilations=dilations)
+    kwargs = dict(kernel_size=kernel_size, padding=_padding_column(n, padding), dilations=dilations, kernels=kernels)
     if isinstance(n, (tuple, list)) and len(n) == 1:
         return dispatch(CONV1D, n, {**kwargs, "stride": strides}, ("kernel_size", "stride", "padding", "dilations"))
     if isinstance(n, (tuple, list)) and len(n) != 2:
@@ -438,9 +564,11 @@ def conv_length(n: Any, kernel_size: Any, strides: Any, padding: Any, dilations:
     return dispatch(CONV2D, n, {**kwargs, "strides": strides}, ("kernel_size", "strides", "padding", "dilations"))
 
 
-def conv1d_length(n: Any, kernel_size: Any, stride: Any, padding: Any, dilations: Any = 1) -> Any:
+def conv1d_length(
+    n: Any, kernel_size: Any, stride: Any, padding: Any, dilations: Any = 1, kernels: str | None = None
+) -> Any:
     """Output length of ``tf.nn.conv1d`` (its keyword is ``stride``; explicit padding is a TypeError)."""
-    return CONV1D(n, kernel_size=kernel_size, stride=stride, padding=padding, dilations=dilations)
+    return CONV1D(n, kernel_size=kernel_size, stride=stride, padding=padding, dilations=dilations, kernels=kernels)
 
 
 _TRANSPOSE_COLUMNS = ("kernel_size", "output_shape", "strides", "padding", "dilations")
@@ -454,6 +582,7 @@ def conv_transpose_length(
     padding: Any = "SAME",
     dilations: Any = 1,
     device: str = "CPU",
+    kernels: str | None = None,
 ) -> Any:
     """``output_shape`` when ``tf.nn.conv2d_transpose`` (tuple ``n``: ``tf.nn.conv_transpose``) accepts it.
 
@@ -471,6 +600,7 @@ def conv_transpose_length(
         padding=_padding_column(n, padding),
         dilations=dilations,
         device=device,
+        kernels=kernels,
     )
     return dispatch(op, n, kwargs, _TRANSPOSE_COLUMNS)
 
@@ -483,6 +613,7 @@ def conv1d_transpose_length(
     padding: Any = "SAME",
     dilations: Any = 1,
     device: str = "CPU",
+    kernels: str | None = None,
 ) -> Any:
     """``output_shape`` when ``tf.nn.conv1d_transpose`` accepts it (explicit padding is a TypeError)."""
     return CONV1D_TRANSPOSE(
@@ -493,11 +624,18 @@ def conv1d_transpose_length(
         padding=padding,
         dilations=dilations,
         device=device,
+        kernels=kernels,
     )
 
 
 def accepted_lengths(
-    n: Any, kernel_size: Any, strides: Any = 1, padding: Any = "SAME", dilations: Any = 1, device: str = "CPU"
+    n: Any,
+    kernel_size: Any,
+    strides: Any = 1,
+    padding: Any = "SAME",
+    dilations: Any = 1,
+    device: str = "CPU",
+    kernels: str | None = None,
 ) -> Any:
     """The interval ``(lo, hi)`` of ``output_shape`` values the transposed op accepts (a tuple of them for N-d).
 
@@ -514,6 +652,7 @@ def accepted_lengths(
         padding=_padding_column(n, padding),
         dilations=dilations,
         device=device,
+        kernels=kernels,
     )
     if not isinstance(n, (tuple, list)):
         return op.accepted_lengths(n, **kwargs)
@@ -527,7 +666,7 @@ def accepted_lengths(
     for r in op.requires[: op.output_from]:
         for args in axes:
             if A.is_false(r.holds(args)):
-                raise FrameworkError(op.framework, r.text(args), r.error, r.rule)
+                raise r.failure(op.framework, args)
     return tuple(accepted_interval(args, args["n"]) for args in axes)
 
 

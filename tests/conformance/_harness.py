@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -29,17 +30,47 @@ def interpreter(script: str) -> str:
     return os.environ.get(f"DERIVE_{name}_PYTHON") or sys.executable
 
 
+#: a probe process that dies this often is broken, not meeting crashing cases
+MAX_CRASHES = 400
+
+
+def _crash_reason(returncode: int, stderr: str) -> str:
+    """What killed the probe: the signal and the framework's last ``Check failed`` line (or stderr's last line)."""
+    how = f"signal {signal.Signals(-returncode).name}" if returncode < 0 else f"exit {returncode}"
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    checks = [line for line in lines if "Check failed" in line or "F0000" in line or "Fatal" in line]
+    tail = (checks or lines or [""])[-1]
+    return f"{how}: {tail}"[:500]
+
+
 @functools.cache
 def _run(script: str, env_items: tuple[tuple[str, str], ...]) -> tuple[list[dict], float]:
-    env = {**os.environ, **dict(env_items), "PYTHONPATH": str(HERE.parent.parent)}
+    """Run the probe to the end; a case that kills the process becomes a ``crash`` row and the probe
+    starts again at the next case (see ``_probe.py``), so one aborting case never takes others with it."""
     start = time.perf_counter()
     command = [interpreter(script), str(HERE / script)]
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3000)
-    took = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise AssertionError(f"{script} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
-    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    return rows, took
+    rows: list[dict] = []
+    first = 0
+    for _ in range(MAX_CRASHES + 1):
+        env = {**os.environ, **dict(env_items), "PYTHONPATH": str(HERE.parent.parent), "DERIVE_PROBE_FROM": str(first)}
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3000)
+        records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+        # a restarted probe reports its run ("info") again: keep the first
+        done = [
+            r for r in records if ("case" not in r or "length" in r or "error" in r) and not ("info" in r and first)
+        ]
+        rows.extend({k: v for k, v in r.items() if k != "case"} for r in done)
+        if proc.returncode == 0:
+            return rows, time.perf_counter() - start
+        announced = [r for r in records if "case" in r and "length" not in r and "error" not in r]
+        reported = {r["case"] for r in done if "case" in r}
+        pending = [r for r in announced if r["case"] not in reported]
+        if not pending:  # the probe itself failed, outside any case
+            raise AssertionError(f"{script} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
+        dead = pending[-1]
+        rows.append({"op": dead["op"], "args": dead["args"], "crash": _crash_reason(proc.returncode, proc.stderr)})
+        first = dead["case"] + 1
+    raise AssertionError(f"{script}: more than {MAX_CRASHES} cases killed the probe process")
 
 
 def probe(script: str, optional: bool = False, **env: str) -> list[dict]:
@@ -62,24 +93,40 @@ def disagreements(rows: list[dict], predict) -> list[str]:
 
     ``predict(row)`` returns the model's length for the record's op and args, or raises
     :class:`derive.errors.FrameworkError`; a refusal agrees when the model's message (the
-    framework's own text) appears in the framework's error text.
+    framework's own text) appears in the framework's error text, and a ``crash`` record (the case
+    killed the probe process) agrees only with :class:`~derive.errors.FrameworkCrashError`.
     """
-    from derive.errors import FrameworkError
+    from derive.errors import FrameworkCrashError, FrameworkError
 
     bad = []
     for row in rows:
+        if "info" in row:
+            continue
         try:
             got: tuple[str, object] = ("length", predict(row))
+        except FrameworkCrashError as e:
+            got = ("crash", e.message)
         except FrameworkError as e:
             got = ("error", e.message)
-        want = ("length", row["length"]) if "length" in row else ("error", row["error"])
+        if "length" in row:
+            want = ("length", row["length"])
+        else:
+            want = ("crash", row["crash"]) if "crash" in row else ("error", row["error"])
         same_kind = got[0] == want[0]
         if same_kind and got[0] == "length" and got[1] == want[1]:
             continue
-        if same_kind and got[0] == "error" and str(got[1]).strip() in str(want[1]):
+        if same_kind and got[0] != "length" and str(got[1]).strip() in str(want[1]):
             continue
         bad.append(f"{row['op']} {row['args']}: framework {want[0]} {want[1]!r}, model {got[0]} {got[1]!r}")
     return bad
+
+
+def run_info(rows: list[dict]) -> dict:
+    """What the probe reported about its own run (e.g. the kernels TensorFlow picked), merged."""
+    info: dict = {}
+    for row in rows:
+        info.update(row.get("info", {}))
+    return info
 
 
 def module_predictor(module):

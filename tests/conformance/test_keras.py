@@ -15,7 +15,7 @@ def _t(v):
     return tuple(v) if isinstance(v, list) else v
 
 
-def predict(row):
+def predict(row, kernels="eigen"):
     a = {key: _t(v) for key, v in row["args"].items()}
     op = row["op"]
     if op == "conv_shape":
@@ -30,15 +30,21 @@ def predict(row):
             a["dilation_rate"],
             backend=a["backend"],
             api="ops" if op.startswith("ops") else "layer",
+            kernels=kernels,
         )
     return list(got) if isinstance(got, tuple) else got
 
 
-@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
-def test_keras_matches_model(backend):
-    """Every Keras 3 length and refusal on this backend is what the model predicts."""
-    rows = probe("probe_keras.py", KERAS_BACKEND=backend)
+#: (backend, TensorFlow kernels): the tensorflow backend runs once per CPU kernel family, on any x86-64 CPU
+RUNS = [("tensorflow", "eigen"), ("tensorflow", "onednn"), ("jax", "eigen"), ("torch", "eigen")]
+ONEDNN_OPTS = {"eigen": "0", "onednn": "1"}
+
+
+@pytest.mark.parametrize(("backend", "kernels"), RUNS)
+def test_keras_matches_model(backend, kernels):
+    """Every Keras 3 length and refusal on this backend (and TF kernel family) is what the model predicts."""
+    rows = probe("probe_keras.py", KERAS_BACKEND=backend, TF_ENABLE_ONEDNN_OPTS=ONEDNN_OPTS[kernels])
     assert len(rows) > 10000
     assert any(r["args"].get("backend") == backend for r in rows)
-    bad = disagreements(rows, predict)
+    bad = disagreements(rows, lambda row: predict(row, kernels))
     assert bad == [], "\n".join(bad[:20])

@@ -15,7 +15,7 @@ def _t(v):
     return tuple(v) if isinstance(v, list) else v
 
 
-def predict(row):
+def predict(row, kernels="eigen"):
     a = {key: _t(v) for key, v in row["args"].items()}
     op = row["op"]
     if op == "deconv_output_length":
@@ -25,7 +25,9 @@ def predict(row):
     if op == "conv_output_length":
         return K.conv_output_length(a["n"], a["filter_size"], a["padding"], a["stride"], a["dilation"])
     if op == "conv":
-        got = K.conv_length(a["n"], a["kernel_size"], a["strides"], a["padding"], a["dilation_rate"], a["backend"])
+        got = K.conv_length(
+            a["n"], a["kernel_size"], a["strides"], a["padding"], a["dilation_rate"], a["backend"], kernels
+        )
     else:
         got = K.conv_transpose_length(
             a["n"],
@@ -39,17 +41,18 @@ def predict(row):
     return list(got) if isinstance(got, tuple) else got
 
 
-def test_keras2_matches_model():
-    """Every tf.keras length and refusal in the probe grid is what the model predicts."""
-    rows = probe("probe_keras2.py")
+@pytest.mark.parametrize(("kernels", "opts"), [("eigen", "0"), ("onednn", "1")])
+def test_keras2_matches_model(kernels, opts):
+    """Every tf.keras length and refusal in the probe grid is what the model of these TF kernels predicts."""
+    rows = probe("probe_keras2.py", TF_ENABLE_ONEDNN_OPTS=opts)
     assert len(rows) > 20000
-    bad = disagreements(rows, predict)
+    bad = disagreements(rows, lambda row: predict(row, kernels))
     assert bad == [], "\n".join(bad[:20])
 
 
 def test_probe_covers_every_refusal_class():
     """The probe met each refusal the layer model knows, on the real TensorFlow call."""
-    rows = probe("probe_keras2.py")
+    rows = probe("probe_keras2.py", TF_ENABLE_ONEDNN_OPTS="0")
     errors = " ".join(r["error"] for r in rows if "error" in r)
     for text in (
         "Size of out_backprop doesn't match computed",

@@ -6,7 +6,7 @@ import pytest
 
 from derive.frameworks import tensorflow as T
 
-from ._harness import disagreements, probe
+from ._harness import disagreements, probe, run_info
 
 pytestmark = pytest.mark.conformance
 
@@ -19,7 +19,7 @@ def _pad(padding):
     return padding if isinstance(padding, str) else tuple(padding)
 
 
-def predict(row):
+def predict(row, kernels="eigen"):
     a, op = row["args"], row["op"]
     if op == "conv1d":
         return T.CONV1D(
@@ -28,6 +28,7 @@ def predict(row):
             stride=a["stride"],
             padding=_pad(a["padding"]),
             dilations=a["dilations"],
+            kernels=kernels,
         )
     if op == "conv2d":
         return T.CONV2D(
@@ -36,11 +37,14 @@ def predict(row):
             strides=a["strides"],
             padding=_pad(a["padding"]),
             dilations=a["dilations"],
+            kernels=kernels,
         )
     if op == "conv2d_nd":
         n = tuple(a["n"])
         return list(
-            T.conv_length(n, tuple(a["kernel_size"]), tuple(a["strides"]), _pairs(a["padding"]), tuple(a["dilations"]))
+            T.conv_length(
+                n, tuple(a["kernel_size"]), tuple(a["strides"]), _pairs(a["padding"]), tuple(a["dilations"]), kernels
+            )
         )
     kw = dict(
         kernel_size=a["kernel_size"],
@@ -48,28 +52,53 @@ def predict(row):
         strides=a["strides"],
         padding=_pad(a["padding"]) if op != "conv_transpose" else _pairs(a["padding"]),
         dilations=a["dilations"],
+        kernels=kernels,
     )
     if op == "conv1d_transpose":
         return T.conv1d_transpose_length(a["n"], **kw)
     if op == "conv2d_transpose":
         return T.conv_transpose_length(a["n"], **kw)
     if op == "conv_transpose":
-        kw = {key: tuple(v) if isinstance(v, list) and key != "padding" else v for key, v in kw.items()}
+        kw = {
+            key: tuple(v) if isinstance(v, list) and key not in ("padding", "kernels") else v for key, v in kw.items()
+        }
         return list(T.conv_transpose_length(tuple(a["n"]), **kw))
     raise AssertionError(f"unknown op {op}")
 
 
-def test_tensorflow_matches_model():
-    """Every TensorFlow length and refusal in the probe grid is what the model predicts."""
-    rows = probe("probe_tensorflow.py")
+#: each kernel family and the setting that makes TensorFlow run it on any x86-64 CPU
+FAMILIES = {"eigen": {"TF_ENABLE_ONEDNN_OPTS": "0"}, "onednn": {"TF_ENABLE_ONEDNN_OPTS": "1"}}
+
+
+def _family_rows(kernels: str) -> list[dict]:
+    rows = probe("probe_tensorflow.py", **FAMILIES[kernels])
+    ran = "onednn" if run_info(rows).get("onednn") else "eigen"
+    if ran != kernels:  # e.g. a TensorFlow build without oneDNN: say so instead of testing the wrong kernels
+        pytest.skip(f"TF_ENABLE_ONEDNN_OPTS={FAMILIES[kernels]['TF_ENABLE_ONEDNN_OPTS']} ran {ran} kernels here")
+    return rows
+
+
+@pytest.mark.parametrize("kernels", sorted(FAMILIES))
+def test_tensorflow_matches_model(kernels):
+    """Every TensorFlow length, refusal and abort in the probe grid is what the model of these kernels predicts."""
+    rows = _family_rows(kernels)
     assert len(rows) > 20000
-    bad = disagreements(rows, predict)
+    bad = disagreements(rows, lambda row: predict(row, kernels))
     assert bad == [], "\n".join(bad[:20])
+
+
+def test_onednn_crashes_are_isolated():
+    """Each oneDNN abort is one crash record, and the cases after it still ran in a new process."""
+    rows = _family_rows("onednn")
+    crashes = [r for r in rows if "crash" in r]
+    assert crashes and all("SIGABRT" in r["crash"] and "must be >= 0" in r["crash"] for r in crashes)
+    assert all(r["args"]["output_shape"] < 0 if isinstance(r["args"]["output_shape"], int) else True for r in crashes)
+    assert rows[-1].get("op") == "conv_transpose"  # the grid ran to its last case
 
 
 def test_probe_covers_every_refusal_class():
     """The probe met each refusal the model knows (so none of them is modelled from source alone)."""
-    rows = probe("probe_tensorflow.py")
+    rows = _family_rows("eigen")
     errors = " ".join(r["error"] for r in rows if "error" in r)
     for text in (
         "Size of out_backprop doesn't match computed",
@@ -84,3 +113,5 @@ def test_probe_covers_every_refusal_class():
         "explicit_paddings attribute must contain 8 values",
     ):
         assert text in errors, text
+    onednn = " ".join(r["error"] for r in _family_rows("onednn") if "error" in r)
+    assert T.ONEDNN_PRIMITIVE in onednn

@@ -1,0 +1,99 @@
+"""Which kernels a framework picks on this machine, read without importing the framework.
+
+TensorFlow's Linux x86 wheels carry two CPU implementations of convolution: Eigen's and oneDNN's
+(``_MklNative*`` ops), which accept and refuse different calls. ``tensorflow/core/util/port.cc::
+IsMklEnabled`` picks oneDNN when ``TF_ENABLE_ONEDNN_OPTS`` says so ('1'/'true', '0'/'false', any case),
+else by ``DefaultOneDnnPolicy``: on Linux, a CPU with AVX512_VNNI, AVX512_BF16, AVX_VNNI, AMX_TILE,
+AMX_INT8 or AMX_BF16 (and Windows x86: always). XLA (``jit_compile=True``) is the caller's choice in
+code, never a machine default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import platform
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+#: /proc/cpuinfo flag names of the CPU features DefaultOneDnnPolicy tests
+ONEDNN_CPU_FLAGS = ("avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
+ENV = "TF_ENABLE_ONEDNN_OPTS"
+#: while set (see :func:`pinned`), the kernels every TensorFlow model call without ``kernels=`` gets
+_PINNED: list[str] = []
+
+
+@contextlib.contextmanager
+def pinned(tensorflow: str):
+    """Within: TensorFlow models default to ``tensorflow``'s kernels instead of this machine's.
+
+    The proof catalogue states the Eigen kernels' rules (its oneDNN claims say so themselves), so that
+    ``make prove`` writes the same documents on every CPU.
+    """
+    _PINNED.append(tensorflow)
+    try:
+        yield
+    finally:
+        _PINNED.pop()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The kernels a framework would run here, and why (printed with every answer that depends on it)."""
+
+    kernels: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.kernels} ({self.reason})"
+
+
+@functools.cache
+def cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> frozenset[str]:
+    """The CPU's feature flags (empty where /proc/cpuinfo is not there to read)."""
+    try:
+        text = Path(cpuinfo).read_text()
+    except OSError:
+        return frozenset()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return frozenset(line.partition(":")[2].split())
+    return frozenset()
+
+
+def _env_bool(value: str) -> bool | None:
+    """TF's ReadBoolFromEnvVar: '0'/'false' and '1'/'true' in any case; anything else keeps the default."""
+    lowered = value.strip().lower()
+    return {"0": False, "false": False, "1": True, "true": True}.get(lowered)
+
+
+def tensorflow_kernels(
+    env: Mapping[str, str] | None = None, flags: frozenset[str] | None = None, system: str | None = None,
+    machine: str | None = None,
+) -> Choice:
+    """``eigen`` or ``onednn``: what TensorFlow's CPU convolutions run on this machine (or the one described)."""
+    if _PINNED and env is None and flags is None:
+        return Choice(_PINNED[-1], "pinned by derive.machine.pinned")
+    env = os.environ if env is None else env
+    system = platform.system() if system is None else system
+    machine = (platform.machine() if machine is None else machine).lower()
+    x86 = machine in ("x86_64", "amd64", "x86", "i686")
+    if not x86:
+        return Choice("eigen", f"{machine}: TensorFlow's oneDNN build is x86 only here")
+    if system == "Windows":
+        default, why = True, "Windows x86: oneDNN on by default"
+    elif system == "Linux":
+        flags = cpu_flags() if flags is None else flags
+        found = [f for f in ONEDNN_CPU_FLAGS if f in flags]
+        default = bool(found)
+        why = f"CPU has {', '.join(found)}" if found else f"CPU has none of {', '.join(ONEDNN_CPU_FLAGS)}"
+    else:
+        default, why = False, f"{system}: oneDNN off by default"
+    if ENV in env:
+        chosen = _env_bool(env[ENV])
+        if chosen is not None:
+            return Choice("onednn" if chosen else "eigen", f"{ENV}={env[ENV]}")
+        why = f"{ENV}={env[ENV]!r} is not 0/1/true/false, so {why}"
+    return Choice("onednn" if default else "eigen", why)
