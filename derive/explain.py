@@ -126,10 +126,26 @@ def explain(framework: str | Space, n: int, *, backend: str | None = None, **kwa
     ways, notes, refusals = _settings(sp, n, cfg, preimage, forward, fn)
     if sp.needs_target and not chosen and target is not None:
         notes.append(f"{sp.operation} has no length formula: the caller passes {target.name}")
+    kernels = tensorflow_kernels_note(sp)
+    if kernels:
+        notes.append(kernels)
     return Explanation(
         sp.framework, call, n, length, refused, formula, substituted, forward, preimage,
         tuple(ways), tuple(notes), tuple(refusals),
     )  # fmt: skip
+
+
+def tensorflow_kernels_note(sp: Space) -> str:
+    """Which TensorFlow CPU kernels the answer is for, where TensorFlow runs the call (always said: they differ)."""
+    runs_tf = sp.framework == "tensorflow" or (sp.framework in ("keras", "keras2") and sp.backend == "tensorflow")
+    if not runs_tf:
+        return ""
+    if sp.framework == "tensorflow" and sp.backend is not None:
+        return f"TensorFlow kernels: {sp.backend} (--backend)"
+    from .machine import tensorflow_kernels
+
+    other = "--backend eigen|onednn|xla" if sp.framework == "tensorflow" else "TF_ENABLE_ONEDNN_OPTS=0|1"
+    return f"TensorFlow kernels: {tensorflow_kernels()}; {other} for another"
 
 
 def _below(fn: Callable[[int], int], length: int, n: int) -> bool:

@@ -271,5 +271,5 @@ def test_onednn_forward_returns_the_input_shape_when_empty():
 
 def test_kernels_is_checked():
     """An unknown kernel family is one ParameterError naming it."""
-    with pytest.raises(ParameterError, match="'kernels' must be one of eigen, onednn"):
-        T.conv1d_transpose_length(3, 3, 7, 2, "VALID", kernels="xla")
+    with pytest.raises(ParameterError, match="'kernels' must be one of eigen, onednn, xla"):
+        T.conv1d_transpose_length(3, 3, 7, 2, "VALID", kernels="mkl")

@@ -67,6 +67,13 @@ BRUTE_CASES = [
     ("tensorflow", None, 2, 5, box(p="0..3")),
     ("tensorflow", None, 5, 2, box(p="1..3", d="1..2")),
     ("tensorflow", None, 3, 8, box(p="0..3", modes=("VALID", "EXPLICIT"))),
+    # TensorFlow's oneDNN and XLA kernels take dilation; oneDNN widens VALID at n = 1
+    ("tensorflow", "onednn", 4, 16, box(p="0..3")),
+    ("tensorflow", "onednn", 1, 3, box(p="0..2")),
+    ("tensorflow", "onednn", 3, 8, box(p="0..3", modes=("VALID", "EXPLICIT"))),
+    ("tensorflow", "xla", 2, 5, box(p="0..3")),
+    ("tensorflow", "xla", 1, 4, box(p="0..2", modes=("VALID", "EXPLICIT"))),
+    ("tensorflow", "eigen", 1, 3, box(p="0..2")),
 ]
 
 

@@ -34,7 +34,7 @@ class Requirement:
     # the exception class the framework raises; for a crash, the signal that kills the process
     error: str = "ValueError"
     # True when breaking the rule aborts the process instead of raising (FrameworkCrashError, not a refusal)
-    crash: bool = False
+    crash: bool = field(default=False, kw_only=True)
 
     def text(self, args: Args) -> str:
         return self.message(args) if callable(self.message) else self.message.format(**args)

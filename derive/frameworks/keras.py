@@ -195,7 +195,7 @@ def on_tensorflow(
         lambda a: not when(a) or by_rank[rank(a)].holds(view(a)),
         lambda a: by_rank[rank(a)].text(view(a)),
         r.error,
-        r.crash,
+        crash=r.crash,
     )
 
 

@@ -51,10 +51,12 @@ CPU_DILATION_3D = "Current CPU implementation does not yet support dilation rate
 NEGATIVE_PADDING = "All elements of explicit_paddings must be nonnegative"
 EXPLICIT_STRING = "'EXPLICIT' is not a valid value for `padding`. To use explicit padding, `padding` must be a list."
 DEVICES = ("CPU", "GPU")
-#: TensorFlow's CPU kernel families: Eigen's and oneDNN's (``_MklNative*``, the default on CPUs with AVX-512
-#: VNNI/BF16 or AMX); ``None`` means this machine's choice (derive.machine). XLA (jit_compile=True) is not
-#: modelled yet: tests/conformance/probe_tensorflow.py runs it with DERIVE_TF_FAMILY=xla
-KERNELS = ("eigen", "onednn")
+#: TensorFlow's CPU kernel families: Eigen's, oneDNN's (``_MklNative*``, the default on CPUs with AVX-512
+#: VNNI/BF16 or AMX) and XLA's (the op inside ``tf.function(jit_compile=True)``); ``None`` means this
+#: machine's choice (derive.machine: Eigen or oneDNN; XLA is chosen in code, never by the machine)
+KERNELS = ("eigen", "onednn", "xla")
+#: XLA compiles the op with a negative output_shape into a shape it refuses (tf2xla's TensorShape)
+XLA_NEGATIVE = "The total elements specified by orig_input_shape is too large."
 #: oneDNN's primitive refuses the shapes (conv_desc_init: pad_l >= 0, pad_r + s > 0, and
 #: trunc((L - K + pl + pr)/s) + 1 == n), reported by TF as an AbortedError
 ONEDNN_PRIMITIVE = (
@@ -326,6 +328,13 @@ NONNEGATIVE_PADS = Requirement(
     "InvalidArgumentError",
 )
 
+XLA_FORWARD = Requirement(
+    "tf.function (XLA): n + lo + hi >= K (graph shape inference)",
+    lambda a: kernels(a) != "xla" or a["padding"] == "SAME" or a["n"] + _pad_total(a) >= _K(a),
+    lambda a: f"Negative dimension size caused by subtracting {_K(a)} from {a['n'] + _pad_total(a)}",
+    "ValueError",
+)
+
 ONEDNN_FORWARD = Requirement(
     "oneDNN: a non-empty output has pad_lo >= 0 and pad_hi + s > 0",
     lambda a: (
@@ -353,6 +362,7 @@ def _conv(name: str, stride_key: str, *, explicit: bool, rank: int) -> _Op:
         requires=(
             *reqs,
             NONNEGATIVE_PADS,
+            XLA_FORWARD,
             Requirement(
                 "output size >= 0 (C++ truncation: 0 when -s < n+lo+hi-K+s < 0)",
                 lambda a: _windowed_ok(a, a["n"]),
@@ -448,7 +458,7 @@ def transpose_requirements(op_rank: int) -> tuple[Requirement, ...]:
         Requirement(
             "output_shape >= 0",
             lambda a: kernels(a) == "onednn" or a["output_shape"] >= 0,
-            "Dimension {output_shape} must be >= 0",
+            lambda a: XLA_NEGATIVE if kernels(a) == "xla" else f"Dimension {a['output_shape']} must be >= 0",
             "InvalidArgumentError",
         ),
         Requirement(
@@ -486,6 +496,15 @@ def transpose_requirements(op_rank: int) -> tuple[Requirement, ...]:
     )
 
 
+def transposed_length(a: Mapping[str, Any]) -> Any:
+    """``output_shape``, except on XLA for an empty input: its backprop convolution of a length-0 input
+    dilated by s, padded as TF computes (``pad_after`` from ``(n-1)s + 1 = 1 - s``), is ``L + s - 1`` long."""
+    out = a["output_shape"]
+    if kernels(a) != "xla":
+        return out
+    return A.ite(A.eq(a["n"], 0), out + _stride(a) - 1, out)
+
+
 def _in_interval(x: Any, interval: tuple[Any, Any]) -> Any:
     lo, hi = interval
     return A.and_(lo <= x, x <= hi)
@@ -506,7 +525,7 @@ def _conv_transpose(name: str, *, explicit: bool, rank: int) -> _Op:
             ("device", "CPU"),
             ("kernels", None),
         ),
-        length=lambda a: a["output_shape"],
+        length=transposed_length,
         requires=(*reqs, *transpose_requirements(rank)),
         accepted=lambda a: accepted_interval(a, a["n"]),
         source="tensorflow/core/kernels/conv_grad_shape_utils.cc::ConvBackpropExtractAndVerifyDimension",

@@ -1,4 +1,9 @@
-"""TensorFlow: ``tf.nn.conv2d_transpose`` on one axis as a parameter space (the caller passes ``output_shape``)."""
+"""TensorFlow: ``tf.nn.conv2d_transpose`` on one axis as a parameter space (the caller passes ``output_shape``).
+
+``--backend`` picks the CPU kernels (``eigen``, ``onednn``, ``xla``; none: this machine's, see
+:mod:`derive.machine`). Eigen refuses dilation > 1; oneDNN and XLA take it, and oneDNN's truncating
+check widens VALID's accepted set at n = 1 to ``K - s < L < K + s`` (explicit pads run on Eigen).
+"""
 
 from __future__ import annotations
 
@@ -23,15 +28,32 @@ class TensorflowSpace(Space):
         Knob("output_shape", "target", None, "the forward conv maps it back to n"),
         Knob("strides", "stride", 1, ">= 1"),
         Knob("padding", "mode", "SAME", "'SAME', 'VALID' or a (lo, hi) pair"),
-        Knob("dilations", "dilation", 1, "1 on CPU"),
+        Knob("dilations", "dilation", 1, "1 on Eigen's CPU kernels"),
     )
+    backends: tuple[str | None, ...] = (None, "eigen", "onednn", "xla")
+
+    @property
+    def kernels(self) -> str:
+        """The kernels this space's calls run on (the machine's where no backend was given)."""
+        if self.backend is not None:
+            return self.backend
+        from ..machine import tensorflow_kernels
+
+        return tensorflow_kernels().kernels
+
+    def extra(self) -> dict[str, Any]:
+        return {"kernels": self.kernels}
+
+    def _dilated(self, mode: str) -> bool:
+        """Whether these kernels take dilation > 1 in ``mode`` (oneDNN hands explicit pads to Eigen)."""
+        return self.kernels == "xla" or (self.kernels == "onednn" and mode != "EXPLICIT")
     index_names = ("strides", "mode", "pads", "dilations")
     member_names = ("kernel_size",)
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
         from ..frameworks import tensorflow
 
-        return tensorflow.conv_transpose_length(n, **cfg)
+        return tensorflow.conv_transpose_length(n, **cfg, kernels=self.kernels)
 
     def model(self) -> Any:
         from ..frameworks import tensorflow
@@ -72,8 +94,11 @@ class TensorflowSpace(Space):
             # K in [out - n·s + 1 + P, out - (n-1)s + P] must meet [kernel.lo, kernel.hi]
             total_lo = max(2 * b.padding.lo, b.kernel.lo - out + (n - 1) * s)
             total_hi = None if p_hi is None else 2 * p_hi
-            if b.kernel.hi is not None:
-                total_hi = _min(total_hi, b.kernel.hi - out + n * s - 1)
+            K_top = b.kernel.hi  # the largest effective kernel: dilation widens it where the kernels take it
+            if K_top is not None and self._dilated("EXPLICIT") and K_top > 1:
+                K_top = None if b.dilation.hi is None else b.dilation.hi * (K_top - 1) + 1
+            if K_top is not None:
+                total_hi = _min(total_hi, K_top - out + n * s - 1)
             totals = Range(0, None).values(total_hi) if total_hi is None or total_hi >= 0 else []
             return (
                 (total, lo)
@@ -83,28 +108,43 @@ class TensorflowSpace(Space):
                 if total - lo >= b.padding.lo
             )
 
+        def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
+            if not self._dilated(ix["mode"]) or (b.kernel.hi is not None and b.kernel.hi < 2):
+                return [1] if 1 in b.dilation else []
+            if ix["mode"] == "SAME":  # the kernel does not enter SAME's accepted set
+                return b.dilation.values()
+            # K = d(k-1)+1 <= out - (n-1)s + lo + hi (oneDNN n = 1: out + s - 1), with k >= 2
+            reach = out + ix["strides"] - 1 + ix["pads"][0]
+            return b.dilation.values(max(1, (reach - 1) // max(1, b.kernel.lo - 1)))
+
         return [
             Dim("strides", lambda ix: stride_order(q.scale, b.stride, s_hi), lambda ix: q.scale),
             Dim("mode", lambda ix: modes, lambda ix: "SAME", self.modes.index),
             Dim("pads", pads, lambda ix: (0, 0), counts=False),
-            Dim("dilations", lambda ix: [1] if 1 in b.dilation else [], lambda ix: 1),
+            Dim("dilations", dilations, lambda ix: 1),
         ]
 
     def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
         s, mode, (total, lo) = index["strides"], index["mode"], index["pads"]
+        d = index["dilations"]
         n, out, b = q.n, q.out, q.bounds
+        k_floor = b.kernel.lo if d == 1 else max(b.kernel.lo, 2)  # a dilated kernel has k >= 2
         if mode == "SAME":
             if not (n - 1) * s + 1 <= out <= n * s:
                 return None
-            found = progression(b.kernel.lo, b.kernel.hi)
+            found = progression(k_floor, b.kernel.hi)
         else:
-            k_lo = max(b.kernel.lo, out - n * s + 1 + total)
-            found = progression(k_lo, _min(b.kernel.hi, out - (n - 1) * s + total))
+            # the effective kernel K = d(k-1)+1 the accepted set allows
+            K_lo, K_hi = out - n * s + 1 + total, out - (n - 1) * s + total
+            if self.kernels == "onednn" and mode == "VALID" and n == 1:
+                K_lo, K_hi = out - s + 1, out + s - 1  # oneDNN's check truncates toward zero
+            k_lo = max(k_floor, -((1 - K_lo) // d) + 1)  # ⌈(K_lo - 1)/d⌉ + 1
+            found = progression(k_lo, _min(b.kernel.hi, (K_hi - 1) // d + 1 if K_hi >= 1 else 0))
         if found is None:
             return None
         k0, count = found
         padding = (lo, total - lo) if mode == "EXPLICIT" else mode
-        fixed = {"output_shape": out, "strides": s, "padding": padding, "dilations": 1}
+        fixed = {"output_shape": out, "strides": s, "padding": padding, "dilations": d}
         return self.make(fixed, (("kernel_size", k0, 1),), count)
 
     def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
@@ -131,11 +171,15 @@ class TensorflowSpace(Space):
     def _accepted(self, n: int, cfg: Mapping[str, Any]) -> tuple[int, int]:
         from ..frameworks import tensorflow
 
-        return tensorflow.accepted_lengths(n, cfg["kernel_size"], cfg["strides"], cfg["padding"], cfg["dilations"])
+        return tensorflow.accepted_lengths(
+            n, cfg["kernel_size"], cfg["strides"], cfg["padding"], cfg["dilations"], kernels=self.kernels
+        )
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
         from ..frameworks import tensorflow
 
         args = {x: cfg[x] for x in ("kernel_size", "strides", "padding", "dilations")}
         shown = ", ".join(f"{x}={v!r}" for x, v in args.items() if x != "dilations" or v != 1)
-        return f"{self.forward_operation}({shown})", lambda length: tensorflow.conv_length(length, **args)
+        return f"{self.forward_operation}({shown})", lambda length: tensorflow.conv_length(
+            length, **args, kernels=self.kernels
+        )
