@@ -10,6 +10,9 @@ pads larger than the whole output, and the CPU kernel's refusal of dilation.
 
 The general claims use ``device="GPU"`` (dilation allowed; code-read): every call the CPU kernel
 accepts is one of them at ``dilations=1``, which the "CPU" claims prove. ``n`` and ``L`` may be 0.
+The CPU claims are Eigen's kernels; the oneDNN claims (``TF_ENABLE_ONEDNN_OPTS=1``, the default on CPUs
+with AVX-512 VNNI/BF16 or AMX) and the XLA claims (``tf.function(jit_compile=True)``) say where those
+kernels accept what Eigen's (or the GPU's) do, and where not.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def forward_accepts(mode: str, x):
     return F.holds(T.CONV2D, x, kernel_size=k, strides=s, padding=PADDING[mode], dilations=d)
 
 
-def accepts(mode: str, size, at=None, op=T.CONV2D_TRANSPOSE, device: str = "GPU"):
+def accepts(mode: str, size, at=None, op=T.CONV2D_TRANSPOSE, device: str = "GPU", kernels: str = "eigen"):
     """The transposed op accepts ``output_shape=size`` on an input of length ``at`` (default n)."""
     return F.holds(
         op,
@@ -92,7 +95,94 @@ def accepts(mode: str, size, at=None, op=T.CONV2D_TRANSPOSE, device: str = "GPU"
         padding=PADDING[mode],
         dilations=d,
         device=device,
+        kernels=kernels,
     )
+
+
+def transposed_length(mode: str, kernels: str):
+    """The length the transposed op returns on these kernels (output_shape, but XLA on an empty input)."""
+    op = T.CONV2D_TRANSPOSE
+    kwargs = dict(kernel_size=k, output_shape=X, strides=s, padding=PADDING[mode], dilations=d, kernels=kernels)
+    args = op.bind(n, kwargs)
+    return op.length(args)
+
+
+def kernels_call(mode: str, kernels: str):
+    """A paste-able call on oneDNN's kernels (set before TensorFlow is imported) or XLA's."""
+    base = transpose_call(mode, device="CPU")
+
+    def call(v) -> str:
+        text = base({**v, "d": v["d"]}).replace("with tf.device('/CPU:0'): ", "")
+        if kernels == "onednn":
+            return f"TF_ENABLE_ONEDNN_OPTS=1: {text}"
+        return f"tf.function(lambda: {text}, jit_compile=True)()"
+
+    return call
+
+
+def kernel_claims(mode: str) -> list[Claim]:
+    """oneDNN's and XLA's accepted output_shape sets against the GPU's (Eigen's without the dilation refusal)."""
+    out = [
+        claim(
+            mode,
+            "XLA accepts the GPU set",
+            "4 bijection",
+            "under jit_compile, output_shape X is accepted iff the GPU kernel accepts it (dilation included)",
+            sp.Equivalent(accepts(mode, X, device="CPU", kernels="xla"), accepts(mode, X)),
+            "proved",
+            call=kernels_call(mode, "xla"),
+        ),
+        claim(
+            mode,
+            "XLA returns output_shape",
+            "4 bijection",
+            "under jit_compile, an accepted call's output has length output_shape",
+            sp.Eq(transposed_length(mode, "xla"), X),
+            "refuted",
+            # an empty input's backprop convolution is L + s - 1 long
+            iff=sp.Or(n >= 1, sp.Eq(s, 1)),
+            assume=(accepts(mode, X, device="CPU", kernels="xla"),),
+            call=lambda v, mode=mode: f"{kernels_call(mode, 'xla')(v)} has length {F.value(X + s - 1, v)}",
+        ),
+    ]
+    if mode == "explicit pads":  # oneDNN hands explicit pads to the Eigen kernel
+        return out
+    onednn = accepts(mode, X, device="CPU", kernels="onednn")
+    out += [
+        claim(
+            mode,
+            "oneDNN accepts the GPU set for n >= 2",
+            "4 bijection",
+            "on oneDNN, for n >= 2 a non-empty output_shape X is accepted iff the GPU kernel accepts it",
+            sp.Equivalent(onednn, accepts(mode, X)),
+            "proved",
+            assume=(n >= 2, X >= 1),
+            call=kernels_call(mode, "onednn"),
+        ),
+        claim(
+            mode,
+            "oneDNN accepts the GPU set at n = 1",
+            "4 bijection",
+            "on oneDNN, for n = 1 a non-empty output_shape X is accepted iff the GPU kernel accepts it",
+            sp.Equivalent(onednn.subs(n, 1), accepts(mode, X, at=1)),
+            "proved" if mode == "SAME" else "refuted",
+            # oneDNN's check truncates toward zero: K - s < X < K also maps back to 1
+            iff=None if mode == "SAME" else sp.Not(sp.And(K - s < X, X < K)),
+            assume=(X >= 1,),
+            call=lambda v, mode=mode: f"{kernels_call(mode, 'onednn')({**v, 'n': 1})} is accepted; Eigen refuses it",
+        ),
+        claim(
+            mode,
+            "oneDNN returns an empty tensor unchecked",
+            "4 bijection",
+            "on oneDNN, every output_shape >= 0 is accepted when the input is empty, and 0 on every input",
+            sp.And(onednn.subs(n, 0), onednn.subs(X, 0)),
+            "proved",
+            call=kernels_call(mode, "onednn"),
+        ),
+    ]
+    return out
+
 
 
 def pair(mode: str) -> F.Pair:
@@ -296,7 +386,7 @@ def mode_claims(mode: str) -> list[Claim]:
     return claims
 
 
-CLAIMS: list[Claim] = [c for mode in PADDING for c in mode_claims(mode)]
+CLAIMS: list[Claim] = [c for mode in PADDING for c in (*mode_claims(mode), *kernel_claims(mode))]
 
 
 def derivation(mode: str) -> Derivation:

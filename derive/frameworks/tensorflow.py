@@ -339,8 +339,8 @@ ONEDNN_FORWARD = Requirement(
     "oneDNN: a non-empty output has pad_lo >= 0 and pad_hi + s > 0",
     lambda a: (
         kernels(a) != "onednn"
-        or A.eq(conv_forward_length(a), a["n"])  # the empty corner case returns before the primitive
-        or _onednn_consistent(a, a["n"], windowed_length(a, a["n"]))
+        # the empty corner case returns before the primitive (SymPy operands: A.or_, not Python's or)
+        or A.or_(A.eq(conv_forward_length(a), a["n"]), _onednn_consistent(a, a["n"], windowed_length(a, a["n"])))
     ),
     ONEDNN_PRIMITIVE,
     "AbortedError",
@@ -470,7 +470,7 @@ def transpose_requirements(op_rank: int) -> tuple[Requirement, ...]:
         ),
         Requirement(
             "oneDNN: forward size of output_shape >= 0 on every axis (unless a tensor is empty)",
-            lambda a: kernels(a) != "onednn" or _empty(a) or _windowed_ok(a, a["output_shape"]),
+            lambda a: kernels(a) != "onednn" or A.or_(_empty(a), _windowed_ok(a, a["output_shape"])),
             lambda a: _negative_message(a, a["output_shape"]),
             "InvalidArgumentError",
         ),
@@ -489,7 +489,7 @@ def transpose_requirements(op_rank: int) -> tuple[Requirement, ...]:
         ),
         Requirement(
             "oneDNN: trunc((output_shape - K + lo + hi)/s) + 1 == n (unless a tensor is empty)",
-            lambda a: kernels(a) != "onednn" or _empty(a) or _onednn_consistent(a, a["output_shape"], a["n"]),
+            lambda a: kernels(a) != "onednn" or A.or_(_empty(a), _onednn_consistent(a, a["output_shape"], a["n"])),
             ONEDNN_PRIMITIVE,
             "AbortedError",
         ),
