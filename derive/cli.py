@@ -550,12 +550,21 @@ def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
                     "status": None if p.verdict is None else p.verdict.status.value,
                     "counterexample": p.counterexample,
                     "alternative": p.alternative,
-                }
+                    "alignment": p.alignment,
+                    "samples_status": None if p.samples is None else p.samples.status.value,
+                    "source_window": p.source_window,
+                    "target_window": p.target_window,
+                    "fix": p.fix,
+                    "fix_configuration": p.fix_configuration,
+                    "crop": p.crop,
+                    "notes": list(p.notes),
+                },
+                default=str,
             )
         )
     else:
         print("\n".join(P.lines(p)))
-    return 0 if p.proved else 1
+    return 0 if p.aligned else 1
 
 
 def knob_lines(framework: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -11,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from derive import alignment as AL
 from derive.cli import main
 from derive.errors import FrameworkError, ParameterError
 from derive.explain import explain
-from derive.port import port
+from derive.port import lines, port
 from derive.prover import prove
 from derive.solve import solve
 from derive.spaces import Bounds, Budget, Query, Range, Space, space
@@ -280,50 +282,138 @@ def test_explain_and_shape_stay_numeric():
 # -- port ---------------------------------------------------------------------------------------
 
 PORTS = [
+    # (source, target, source call, the target's call, its verdict on the samples)
     (
         "keras",
         "torch",
         {"kernel_size": 3, "strides": 2, "padding": "same"},
         "torch.nn.ConvTranspose1d(kernel_size=3, stride=2, padding=1, output_padding=1)",
+        "same length only",
     ),
     (
         "keras",
         "torch",
         {"kernel_size": 4, "strides": 2, "padding": "same"},
         "torch.nn.ConvTranspose1d(kernel_size=4, stride=2, padding=1)",
+        "same samples",
     ),
     (
         "torch",
         "keras",
         {"kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1},
         "keras.layers.Conv1DTranspose(kernel_size=3, strides=2, padding='same')",
+        "same length only",
     ),
     (
         "keras",
         "tensorflow",
         {"kernel_size": 3, "strides": 2, "padding": "same"},
         "tf.nn.conv2d_transpose(kernel_size=3, output_shape=2*n, strides=2)",
+        "same samples",
     ),
-    ("keras2", "keras", {"kernel_size": 3, "strides": 2}, "keras.layers.Conv1DTranspose(kernel_size=3, strides=2)"),
-    ("torch", "keras", {"kernel_size": 3, "stride": 2, "padding": 2}, None),
+    (
+        "keras2",
+        "keras",
+        {"kernel_size": 3, "strides": 2},
+        "keras.layers.Conv1DTranspose(kernel_size=3, strides=2)",
+        "same samples",
+    ),
+    (
+        "torch",
+        "jax",
+        {"kernel_size": 4, "stride": 2, "padding": 1},
+        "jax.lax.conv_transpose(kernel_size=4, strides=2, padding='SAME')",
+        "same samples",
+    ),
+    (
+        "torch",
+        "onnx",
+        {"kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1},
+        "onnx ConvTranspose(kernel_shape=3, strides=2, pads=(1, 1), output_padding=1)",
+        "same samples",
+    ),
+    ("torch", "keras", {"kernel_size": 3, "stride": 2, "padding": 2}, None, None),
 ]
 
 
-@pytest.mark.parametrize(("source", "target", "kwargs", "expected"), PORTS)
-def test_port_is_reproved(source, target, kwargs, expected):
-    """Every port answer is re-checked by the prover; a missing port comes with a counterexample and an alternative."""
+@pytest.mark.parametrize(("source", "target", "kwargs", "expected", "alignment"), PORTS)
+def test_port_is_reproved(source, target, kwargs, expected, alignment):
+    """Every port answer is re-checked by the prover, lengths and window starts; a missing port has a counterexample."""
     p = port(source, target, **kwargs)
-    assert p.target == expected
+    assert (p.target, p.alignment) == (expected, alignment)
     if expected is None:
-        assert p.counterexample is not None and "crop 2" in p.alternative
+        assert p.counterexample is not None and p.fix is not None
         return
     again = prove(p.verdict.proposition, p.verdict.assumptions)
     assert again.proved
+    assert p.samples.proved == (alignment == "same samples")
     src, dst = space(source), space(target)
     for n in range(1, 30):
         want = src.call(n, src.bind(kwargs))
         cfg = {**p.configuration, "output_shape": want} if target == "tensorflow" else p.configuration
         assert dst.call(n, cfg) == want
+        a, b = AL.window(src, n, src.bind(kwargs)), AL.window(dst, n, cfg)
+        assert (a.start == b.start) == (alignment == "same samples")
+
+
+FIXES = [
+    # the issue's example: keras 'same' at kernel 3 (and 5), stride 2 is torch with one sample cropped at the end
+    ("keras", "torch", {"kernel_size": 3, "strides": 2, "padding": "same"}, {"padding": 0, "output_padding": 0},
+     (0, 1)),
+    ("keras", "torch", {"kernel_size": 5, "strides": 2, "padding": "same"}, {"padding": 1, "output_padding": 0},
+     (0, 1)),
+    ("torch", "keras", {"kernel_size": 3, "stride": 2, "padding": 2}, {"padding": "same", "output_padding": 0},
+     (1, 1)),
+]
+
+
+@pytest.mark.parametrize(("source", "target", "kwargs", "knobs", "crop"), FIXES)
+def test_port_fix_keeps_the_source_samples(source, target, kwargs, knobs, crop):
+    """The fix (a target setting, then a constant crop) keeps exactly the source's samples at every n."""
+    p = port(source, target, **kwargs)
+    assert p.crop == crop and all(p.fix_configuration[k] == v for k, v in knobs.items())
+    src, dst = space(source), space(target)
+    for n in range(1, 30):
+        try:
+            a = AL.window(src, n, src.bind(kwargs))
+        except FrameworkError:
+            continue
+        b = AL.window(dst, n, p.fix_configuration)
+        assert (b.start + crop[0], b.length - sum(crop)) == (a.start, a.length)
+        y = AL.kept(AL.full_output([1.0] * n, [1.0, 2.0, 3.0, 4.0, 5.0][: kwargs["kernel_size"]], 2, 1), b)
+        want = AL.kept(AL.full_output([1.0] * n, [1.0, 2.0, 3.0, 4.0, 5.0][: kwargs["kernel_size"]], 2, 1), a)
+        assert y[crop[0] : len(y) - crop[1]] == want
+
+
+def test_port_lines_say_which_was_proved():
+    """The printed port says "same samples: proved", or "same length only" with both windows and the fix's code."""
+    text = "\n".join(lines(port("keras", "torch", kernel_size=3, strides=2, padding="same")))
+    assert "same length only: it keeps full[1 : 2*n + 1], not full[0 : 2*n]" in text
+    fix = "fix (same samples: proved): crop 1 at the end\n  y = torch.nn.ConvTranspose1d(kernel_size=3, stride=2)(x)[..., :-1]"
+    assert fix in text
+    text = "\n".join(lines(port("torch", "flax", kernel_size=4, stride=2, padding=1)))
+    assert "same samples: proved" in text and "reverse the kernel" in text
+
+
+def test_port_unmodelled_window_is_length_only():
+    """A target whose window is not modelled (lasagne) gets a length verdict only, never "same samples"."""
+    p = port("torch", "lasagne", kernel_size=4, stride=2, padding=1)
+    assert p.proved and p.alignment == "same length only" and p.unmodelled
+
+
+def test_keras_backends_keep_one_window():
+    """Keras' tensorflow, jax and torch backends keep the same window wherever they accept (proved for all n)."""
+    import sympy as sp
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    tf, jx = space("keras", "tensorflow"), space("keras", "jax")
+    for k, s, mode, op in itertools.product(range(1, 7), range(1, 4), ("valid", "same"), (None, 0, 1, 2)):
+        if op is not None and op >= s:
+            continue
+        cfg = {"kernel_size": k, "strides": s, "padding": mode, "output_padding": op, "dilation_rate": 1}
+        length, accepts = jx.symbolic(n, cfg)
+        a, b = AL.window(tf, n, cfg, length), AL.window(jx, n, cfg, length)
+        assert prove(sp.Eq(a.start, b.start), [c for c in accepts if c is not True and c != sp.true]).proved
 
 
 def test_port_refuses_tensorflow_as_source():
@@ -377,10 +467,11 @@ def test_cli_solve_nothing_fits_exits_1(capsys):
 
 
 def test_cli_port_exit_codes(capsys):
-    """port exits 0 with a proved port and 1 with a counterexample."""
-    assert main(["port", "keras", "torch", "--kernel-size", "3", "--strides", "2", "--padding", "same"]) == 0
+    """port exits 0 when a target setting keeps the same samples, 1 for the same length only or none."""
+    assert main(["port", "keras", "torch", "--kernel-size", "4", "--strides", "2", "--padding", "same"]) == 0
+    assert main(["port", "keras", "torch", "--kernel-size", "3", "--strides", "2", "--padding", "same"]) == 1
     assert main(["port", "torch", "keras", "--kernel-size", "3", "--stride", "2", "--padding", "2"]) == 1
-    assert "crop 2" in capsys.readouterr().out
+    assert "crop 1 at the start and 1 at the end\n  y = keras.layers.Conv1DTranspose(" in capsys.readouterr().out
 
 
 def test_cli_explain_per_axis(capsys):
