@@ -447,13 +447,41 @@ def _bounds(args: argparse.Namespace) -> Any:
     return Bounds(**ranges, modes=modes)
 
 
-def _solution_lines(sol: Any, axes: str) -> list[str]:
-    head = f"{sol.operation}{axes}: n={sol.n} -> {sol.out}"
+def _rank_name(operation: str, rank: int) -> str:
+    """The layer of ``rank`` axes: ``Conv1DTranspose`` -> ``Conv2DTranspose``, ``ConvTranspose1d`` -> ``...2d``."""
+    if rank == 1:
+        return operation
+    for one, many in (("1DTranspose", f"{rank}DTranspose"), ("Transpose1d", f"Transpose{rank}d"),
+                      ("conv1d_transpose", f"conv{rank}d_transpose"), ("deconvolution_1d", f"deconvolution_{rank}d")):
+        operation = operation.replace(one, many)  # fmt: skip
+    return operation
+
+
+def _paste(answer: Any, rank: int) -> str:
+    """The family's simplest member as a call to paste (one value for every axis)."""
+    sp = answer.space
+    return f"{_rank_name(sp.operation, rank)}({sp.show(answer.first)})"
+
+
+def _solution_lines(sol: Any, axes: str, marks: list[tuple[str | None, bool]] | None = None,
+                    rank: int = 1) -> list[str]:  # fmt: skip
+    head = f"{_rank_name(sol.operation, rank)}{axes}: n={sol.n} -> {sol.out}"
     if not sol.answers:
         out = [f"{head}: nothing fits", f"  why: {sol.why}"]
         out += [f"  nearest: {x.length} with {x.text}" for x in sol.nearest]
         return out
-    out = [f"{head}, simplest first"] + [f"  {a.text}" for a in sol.answers]
+    marks = marks or [(None, False)] * len(sol.answers)
+    every = sol.out % sol.n == 0
+    out = [f"{head}, simplest first"]
+    for a, (length, proved) in zip(sol.answers, marks, strict=True):
+        if length is None:
+            mark = ""
+        elif proved:
+            mark = f"  [{length} for every n]"
+        else:
+            mark = f"  [{length}: {sol.out} only at n={sol.n}]" if every else f"  [{length}]"
+        out.append(f"  {a.text}{mark}")
+    out.append(f"  e.g. {_paste(sol.answers[0], rank)}")
     if sol.capped is not None:
         out.append(f"  (the open search gave up before its first answer: these are the simplest with every open "
                    f"knob <= {sol.capped})")  # fmt: skip
@@ -489,16 +517,27 @@ def _solution_json(sol: Any) -> dict[str, Any]:
     }
 
 
-def cmd_solve(args: argparse.Namespace) -> int:
-    from .solve import solve_axes
+def cmd_solve(args: argparse.Namespace, extra: list[str] | None = None) -> int:
+    from . import solve as S
 
     if args.all and args.limit is not None:
         raise ParameterError("--all", "contradicts --limit (all answers, or the first N)", args.limit)
     limit = None if args.all else (10 if args.limit is None else _int("limit", args.limit))
+    ranges, modes = S.native_ranges(args.framework, args.backend, extra or [])
+    for role, text in ranges.items():
+        if getattr(args, role) is not None:
+            raise ParameterError(f"--{role}", "is given twice (as itself and by the framework's name)", text)
+        setattr(args, role, text)
+    if args.padding is not None and not args.padding.replace("..", "").isdigit():
+        modes.append(args.padding)  # --padding same: the framework's padding mode, as explain and port take it
+        args.padding = None
+    args.mode = (args.mode or []) + modes or None
+    if args.out is not None and any(c.isalpha() for c in args.out):
+        return _solve_every(args, limit)
     ns, outs = _lengths("--n", args.n), _lengths("--out", args.out)
-    sols = solve_axes(args.framework, tuple(ns), tuple(outs), _bounds(args), limit=limit, backend=args.backend)
+    sols = S.solve_axes(args.framework, tuple(ns), tuple(outs), _bounds(args), limit=limit, backend=args.backend)
     if args.json:
-        print(json.dumps({"axes": [_solution_json(s) for s in sols]}))
+        print(json.dumps({"axes": [{**_solution_json(s), "every_n": S.every_n(s)} for s in sols]}))
     else:
         groups: dict[int, list[int]] = {}
         for i, sol in enumerate(sols):
@@ -508,8 +547,35 @@ def cmd_solve(args: argparse.Namespace) -> int:
             if axes[0] != i:
                 continue
             label = "" if len(sols) == 1 else f" (axis {', '.join(map(str, axes))})"
-            print("\n".join(_solution_lines(sol, label)))
+            print("\n".join(_solution_lines(sol, label, S.every_n(sol), len(sols))))
     return 0 if all(s.answers for s in sols) else 1
+
+
+def _solve_every(args: argparse.Namespace, limit: int | None) -> int:
+    """``solve --out "2*n"``: the settings proved to give the formula for every n, simplest first."""
+    from . import solve as S
+
+    if args.n is not None:
+        raise ParameterError("--n", "has no meaning with a formula --out (it holds for every n)", args.n)
+    if "," in args.out:
+        raise ParameterError("--out", "takes one formula (every axis answers the same)", args.out)
+    sol = S.solve_every(args.framework, args.out, _bounds(args), limit=limit, backend=args.backend)
+    if args.json:
+        answers = [{"text": e.answer.text, "first": e.answer.first, "count": e.answer.count} for e in sol.answers]
+        facts = {"framework": sol.framework, "operation": sol.operation, "out": str(sol.out), "domain": sol.domain}
+        print(json.dumps({**facts, "answers": answers, "complete": sol.complete}, default=str))
+        return 0 if sol.answers else 1
+    head = f"{sol.operation}: length {sol.out} for every n ({sol.domain}), proved for each family"
+    if not sol.answers:
+        print(f"{head}: nothing fits (of the {sol.tried} families that give it at one n, none does for every n)")
+        return 1
+    print(head + ", simplest first")
+    for e in sol.answers:
+        print(f"  {e.answer.text}")
+    print(f"  e.g. {_paste(sol.answers[0].answer, 1)}")
+    if not sol.complete or (limit is not None and len(sol.answers) == limit):
+        print("  ... more: raise --limit, or bound the knobs and use --all")
+    return 0
 
 
 def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
@@ -730,6 +796,12 @@ def build_parser() -> _Parser:
     return parser
 
 
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The subcommand's own parser (its errors point at 'derive COMMAND --help')."""
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices[command]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -745,8 +817,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_explain(args, extra)
         if args.command == "port":
             return cmd_port(args, extra)
+        if args.command == "solve":
+            return cmd_solve(args, extra)
         if extra:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "check":
             return cmd_check(args)
         if args.command in ("prove", "docs"):

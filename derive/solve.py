@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import FrameworkError, ParameterError
+from .errors import DeriveError, FrameworkError, ParameterError
 from .spaces import Bounds, Budget, Family, Query, Range, SolverError, Space, space
 
 #: index tuples one search may visit before it gives up (only an open-ended, nearly empty search gets there)
@@ -262,3 +262,205 @@ def parse_range(name: str, text: str, low: int) -> Range:
     if hi is not None and hi < lo:
         raise ParameterError(name, "must be a range LO..HI with LO <= HI", text)
     return Range(lo, hi)
+
+
+# -- for every n ---------------------------------------------------------------------------------------
+
+#: the input lengths a symbolic target is solved at (the first where it is >= 1), and checked on before proving
+SYMBOLIC_REFERENCE = 8
+SYMBOLIC_CHECK = range(1, 25)
+
+
+@dataclass(frozen=True)
+class Every:
+    """One family's length as a formula in ``n`` and whether it equals the target for every ``n`` (proved)."""
+
+    answer: Answer
+    # the family's length in n (t: the family's step, where it matters)
+    length: Any
+    # proved: the framework accepts every member at every n of the domain and gives the target
+    verdict: Any
+
+    @property
+    def every(self) -> bool:
+        return self.verdict is not None and self.verdict.proved
+
+
+@dataclass(frozen=True)
+class SymbolicSolution:
+    """The answer to "which settings of FRAMEWORK give ``out(n)`` for EVERY n in the domain?"."""
+
+    framework: str
+    operation: str
+    out: Any
+    domain: str
+    answers: tuple[Every, ...]
+    # families tried (at the reference n) before these were found
+    tried: int
+    complete: bool
+
+
+def parse_target(text: str) -> Any:
+    """``2*n``, ``2*n - 1``: a target length in ``n`` (a SymPy integer expression), or ParameterError."""
+    import sympy as sp
+
+    from . import parsing
+
+    n = _n()
+    try:
+        expr = parsing.parse(text, {"n": n})
+    except (DeriveError, SyntaxError, TypeError, ValueError) as e:
+        raise ParameterError("--out", f"must be an integer or a formula in n such as 2*n ({e})", text) from None
+    if not isinstance(expr, sp.Expr) or not expr.free_symbols <= {n} or expr.is_integer is not True:
+        raise ParameterError("--out", "must be an integer-valued formula in n such as 2*n or 2*n - 1", text)
+    return expr
+
+
+def _n() -> Any:
+    import sympy as sp
+
+    return sp.Symbol("n", integer=True, positive=True)
+
+
+def _family_claim(sp_: Space, fam: Family, out: Any, hyps: list[Any]) -> tuple[Any, Any]:
+    """The family's length in n (and t) and the prover's verdict on "every member gives out(n), accepted"."""
+    import sympy as sp
+
+    from .prover import prove
+
+    n = _n()
+    t = sp.Symbol("t", integer=True, nonnegative=True)
+    cfg = dict(fam.fixed)
+    line = fam.count != 1
+    for name, start, step in fam.free:
+        cfg[name] = start + step * t if line else start
+    cfg = {k: cfg[k] for k in fam.order if k in cfg}
+    if sp_.needs_target:
+        cfg[sp_.role("target")] = out
+    length, accepts = sp_.symbolic(n, cfg)
+    assume = [*hyps, *([t < fam.count] if line and fam.count is not None else [])]
+    goal = sp.And(*[c for c in accepts if c is not True and c != sp.true], sp.Eq(length, out))
+    return length, prove(goal, assume, timeout=5.0)
+
+
+def _formula(sp_: Space, fam: Family, hyps: list[Any], out: Any) -> tuple[Any, Any]:
+    try:
+        return _family_claim(sp_, fam, out, hyps)
+    except (DeriveError, TypeError, AttributeError):
+        return None, None
+
+
+def solve_every(framework: str | Space, out: Any, bounds: Bounds | None = None, *, limit: int | None = 10,
+                backend: str | None = None) -> SymbolicSolution:  # fmt: skip
+    """Every family of ``framework`` that gives ``out`` (a formula in n) for every n >= 1 with out(n) >= 1, proved.
+
+    The families come from :func:`solve` at one reference n (simplest first); those whose length is not
+    ``out`` for every n (proved with Z3, every member of the family at once) are left out.
+    """
+    import sympy as sp
+
+    sp_ = framework if isinstance(framework, Space) else space(framework, backend)
+    n = _n()
+    if isinstance(out, str):
+        out = parse_target(out)
+    hyps = [] if (out - 1).is_nonnegative else [out >= 1]
+    n0 = next((m for m in range(SYMBOLIC_REFERENCE, SYMBOLIC_REFERENCE + 64) if int(out.subs(n, m)) >= 1), None)
+    if n0 is None:
+        raise ParameterError("--out", "must be >= 1 for some n", str(out))
+    domain = " and ".join(["n >= 1", *(str(h) for h in hyps)])
+    slope = sp.diff(out, n)
+    if not (slope.is_Integer and slope >= 1 and sp.diff(slope, n) == 0):
+        raise ParameterError(
+            "--out", "must be a·n + b with an integer a >= 1 (a transposed length is (n-1)·stride + c)", str(out)
+        )
+    bounds = Bounds() if bounds is None else bounds
+    if int(slope) not in bounds.stride:
+        raise ParameterError("--stride", f"must allow {slope}, the slope of {out}", str(bounds.stride))
+    # the length's slope in n is the stride: pin it, so the walk never lists another stride's families
+    pinned = Bounds(bounds.kernel, Range(int(slope), int(slope)), bounds.dilation, bounds.padding, bounds.modes)
+    found: list[Every] = []
+    tried = 0
+    sol = solve(sp_, n0, int(out.subs(n, n0)), pinned, limit=None if sp_.finite(pinned) else 200,
+                explain_failure=False)  # fmt: skip
+    for a in sol.answers:
+        if limit is not None and len(found) == limit:
+            return SymbolicSolution(sp_.framework, sp_.operation, out, domain, tuple(found), tried, False)
+        tried += 1
+        if not _hits_everywhere(sp_, a.family.first, out):
+            continue
+        length, verdict = _formula(sp_, a.family, hyps, out)
+        if verdict is not None and verdict.proved:
+            fam = a.family
+            if sp_.needs_target:  # the caller's output length is the formula itself
+                target = sp_.role("target")
+                fam = Family(tuple((k, out if k == target else v) for k, v in fam.fixed), fam.free, fam.count,
+                             fam.order, fam.key)  # fmt: skip
+            found.append(Every(Answer(fam, sp_), length, verdict))
+    return SymbolicSolution(sp_.framework, sp_.operation, out, domain, tuple(found), tried, sol.complete)
+
+
+def _hits_everywhere(sp_: Space, cfg: Mapping[str, Any], out: Any) -> bool:
+    """A quick numeric filter before the prover: the simplest member gives out(n) on the first lengths."""
+    n = _n()
+    for m in SYMBOLIC_CHECK:
+        want = int(out.subs(n, m))
+        if want < 1:
+            continue
+        c = {**cfg, sp_.role("target"): want} if sp_.needs_target else cfg
+        try:
+            if sp_.call(m, c) != want:
+                return False
+        except FrameworkError:
+            return False
+    return True
+
+
+def every_n(sol: Solution) -> list[tuple[str, bool]]:
+    """For a numeric solution: each answer's length in n, and whether it is the target's scale for every n
+    (``out = (out/n)·n``, proved for the whole family), or the target only at this n."""
+    import sympy as sp
+
+    n = _n()
+    marks = []
+    scaled = sp.Rational(sol.out, sol.n) * n
+    for a in sol.answers:
+        length, verdict = _formula(a.space, a.family, [], scaled)
+        if a.space.needs_target:
+            length = None  # the caller passes the length: it is whatever output_shape says
+        proved = bool(verdict is not None and verdict.proved)
+        marks.append((None if length is None else str(scaled if proved else length), proved))
+    return marks
+
+
+def native_ranges(framework: str, backend: str | None, flags: list[str]) -> tuple[dict[str, str], list[str]]:
+    """``--kernel-size 1..8 --strides 2 --padding same`` (the framework's own names, as explain and port take them)
+    as solve's ranges by role (``kernel``: ``1..8``) and allowed modes; unknown names are refused."""
+    sp_ = space(framework, backend)
+    ranges: dict[str, str] = {}
+    modes: list[str] = []
+    it = iter(flags)
+    for token in it:
+        name = token[2:].replace("-", "_") if token.startswith("--") else None
+        knob = next((k for k in sp_.knobs if k.name == name), None)
+        if knob is None:
+            takes = ", ".join("--" + k.name.replace("_", "-") for k in sp_.knobs if k.role in SEARCHED)
+            raise ParameterError(token, f"is not a knob solve searches for {sp_.operation} (takes {takes}, or "
+                                        "--kernel/--stride/--dilation/--padding/--mode; see 'derive solve --help')",
+                                 token)  # fmt: skip
+        if knob.role not in SEARCHED:
+            raise ParameterError(token, f"is not searched by solve ({knob.role}); see 'derive solve --help'", token)
+        value = next(it, None)
+        if value is None:
+            raise ParameterError(token, "needs a value", None)
+        if knob.role == "mode" and not value.replace("..", "").isdigit():
+            modes.append(value)
+        else:
+            role = "padding" if knob.role == "mode" else knob.role
+            if role in ranges:
+                raise ParameterError(token, f"is given twice (as {role})", value)
+            ranges[role] = value
+    return ranges, modes
+
+
+#: the knob roles solve searches (and takes ranges for)
+SEARCHED = ("kernel", "stride", "dilation", "padding", "mode")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sympy as sp
 
 from derive import alignment as AL
 from derive.cli import main
@@ -18,7 +19,7 @@ from derive.errors import FrameworkError, ParameterError
 from derive.explain import explain
 from derive.port import lines, port
 from derive.prover import prove
-from derive.solve import solve
+from derive.solve import every_n, parse_target, solve, solve_every
 from derive.spaces import Bounds, Budget, Query, Range, Space, space
 
 ROOT = Path(__file__).parent.parent
@@ -268,15 +269,75 @@ def test_explain_names_refusals_and_notes():
 
 
 def test_explain_and_shape_stay_numeric():
-    """`derive explain` and `derive shape` import neither SymPy nor Z3."""
+    """`derive explain` and `derive shape` import neither SymPy nor Z3 (solve proves its "every n" marks with them)."""
     code = (
         "import sys; from derive.cli import main; "
         "main(['explain', 'keras', '--n', '2', '--kernel-size', '3', '--strides', '2']); "
         "main(['shape', 'torch', 'conv-transpose', '--n', '4', '--kernel-size', '4', '--stride', '4']); "
-        "main(['solve', 'torch', '--n', '4', '--out', '16']); "
         "assert 'sympy' not in sys.modules and 'z3' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+
+
+# -- for every n ---------------------------------------------------------------------------------
+
+EVERY = [
+    ("torch", "2*n", "kernel_size=2+2t, stride=2, padding=t  (t >= 0)"),
+    ("torch", "2*n - 1", "kernel_size=1+2t, stride=2, padding=t  (t >= 0)"),
+    ("keras", "2*n", "kernel_size=1..2, strides=2"),
+    ("tensorflow", "3*n", "kernel_size>=1, output_shape=3*n, strides=3"),
+    ("onnx", "2*n", "kernel_shape=2+2t, strides=2, pads=(t, t)  (t >= 0)"),
+]
+
+
+@pytest.mark.parametrize(("framework", "out", "first"), EVERY)
+def test_solve_every_n_lists_only_proved_families(framework, out, first):
+    """A formula target lists families proved for every n, simplest first; each member really gives it."""
+    sol = solve_every(framework, out, limit=4)
+    assert sol.answers and sol.answers[0].answer.text == first
+    n = sp.Symbol("n", integer=True, positive=True)
+    target = parse_target(out)
+    for e in sol.answers:
+        assert e.verdict.proved
+        for cfg in itertools.islice(e.answer.family.members(), 3):
+            for m in range(1, 20):
+                want = int(target.subs(n, m))
+                c = {**cfg, "output_shape": want} if framework == "tensorflow" else cfg
+                assert e.answer.space.call(m, c) == want
+
+
+@pytest.mark.parametrize("text", ["n**2", "n/2", "2*m", "0*n + 3", "import os"])
+def test_solve_every_n_refuses_what_no_layer_gives(text):
+    """A target that is not a·n + b with a >= 1 (or not a formula in n) is one clear error."""
+    with pytest.raises(ParameterError):
+        solve_every("torch", text)
+
+
+def test_numeric_solve_marks_every_n():
+    """`solve torch --n 4 --out 8` marks 2n-for-every-n families apart from those that give 8 only at n = 4."""
+    assert all(proved for _, proved in every_n(solve("torch", 4, 8, limit=3)))
+    marks = every_n(solve("torch", 4, 8, Bounds(stride=Range(3, 3)), limit=2))
+    assert marks == [("3*n - 4", False), ("3*n - 4", False)]
+
+
+def test_cli_solve_native_flags_and_layer_name(capsys):
+    """solve takes explain's flags (--kernel-size, --strides, --padding same) and names the 2-D layer for --n 4,4."""
+    argv = ["solve", "keras", "--n", "4,4", "--out", "8,8", "--kernel-size", "3", "--padding", "same"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("keras.layers.Conv2DTranspose (axis 0, 1): n=4 -> 8")
+    assert "kernel_size=3, strides=2, padding='same'  [2*n for every n]" in out
+    assert "e.g. keras.layers.Conv2DTranspose(kernel_size=3, strides=2, padding='same')" in out
+    assert main(["solve", "torch", "--n", "4", "--out", "8", "--bogus", "3"]) == 2
+    assert "see 'derive solve --help'" in capsys.readouterr().err
+
+
+def test_cli_solve_formula(capsys):
+    """`solve torch --out 2*n` prints the proved families with their domain."""
+    assert main(["solve", "torch", "--out", "2*n", "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "length 2*n for every n (n >= 1), proved for each family" in out
+    assert main(["solve", "torch", "--out", "2*n", "--n", "4"]) == 2
 
 
 # -- port ---------------------------------------------------------------------------------------
@@ -389,7 +450,8 @@ def test_port_lines_say_which_was_proved():
     """The printed port says "same samples: proved", or "same length only" with both windows and the fix's code."""
     text = "\n".join(lines(port("keras", "torch", kernel_size=3, strides=2, padding="same")))
     assert "same length only: it keeps full[1 : 2*n + 1], not full[0 : 2*n]" in text
-    fix = "fix (same samples: proved): crop 1 at the end\n  y = torch.nn.ConvTranspose1d(kernel_size=3, stride=2)(x)[..., :-1]"
+    fix = "fix (same samples: proved): crop 1 at the end\n"
+    fix += "  y = torch.nn.ConvTranspose1d(kernel_size=3, stride=2)(x)[..., :-1]"
     assert fix in text
     text = "\n".join(lines(port("torch", "flax", kernel_size=4, stride=2, padding=1)))
     assert "same samples: proved" in text and "reverse the kernel" in text
