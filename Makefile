@@ -10,6 +10,8 @@ BIN    := $(VENV)/bin
 SIDE      := tinygrad paddle mxnet chainer
 SIDE_DIR  := .venv-frameworks
 REQS      := tests/conformance/requirements
+# an editable install as a path entry (.pth), not setuptools' import hook, which costs every start (bench/startup.py)
+EDITABLE  := --config-settings editable_mode=compat
 SIDE_ENV  := $(foreach f,$(SIDE),DERIVE_$(shell echo $(f) | tr a-z A-Z)_PYTHON=$(abspath $(SIDE_DIR)/$(f)/bin/python))
 
 $(BIN)/python:
@@ -17,11 +19,11 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.core: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e . $(EDITABLE)
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,cvc5,conformance]'
+	$(BIN)/pip install -q -e '.[test,cvc5,conformance]' $(EDITABLE)
 	touch $@ $(VENV)/.core
 
 $(SIDE_DIR)/%/.ok: $(REQS)/%.txt

@@ -372,7 +372,7 @@ def _alternative(src: Space, cfg: Mapping[str, Any], dst: Space, k: int, s: int,
             shown = _config(dst, cand, length + c)
             what = f"{c} longer: crop {c}" if c > 0 else f"{-c} shorter: pad {-c}"
             return (
-                f"{dst.call_text(shown)} gives {length + c} (proved), {what} (where: the windows are not modelled)"
+                f"{dst.call_text(shown)} gives {length + c} (proved), {what} (lengths only: the samples are not proved)"
             )
     return None
 

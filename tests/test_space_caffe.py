@@ -153,15 +153,13 @@ PORTS = [
 
 @pytest.mark.parametrize(("source", "target", "kwargs", "expected"), PORTS)
 def test_port_is_reproved(source, target, kwargs, expected):
-    """A port to or from Caffe is re-proved; an output padding Caffe lacks gives a counterexample and a crop."""
+    """A port to or from Caffe is re-proved; an output padding Caffe lacks gives a counterexample and a crop fix."""
     p = port(source, target, **kwargs)
     assert p.target == expected
     if expected is None:
         assert p.counterexample is not None
-        assert p.alternative == (
-            "caffe Deconvolution(kernel_size=3, stride=2) gives 2*n + 1 (proved), "
-            "then crop 1 (0 at the start, 1 at the end)"
-        )
+        # torch keeps full[1 : 2n+1]: caffe pad=0 keeps full[0 : 2n+1], so the first sample goes
+        assert p.fix == "y = caffe Deconvolution(kernel_size=3, stride=2)(x)[..., 1:]" and p.crop == (1, 0)
         return
     assert prove(p.verdict.proposition, p.verdict.assumptions).proved
     src, dst = space(source), space(target)

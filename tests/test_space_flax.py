@@ -166,7 +166,8 @@ PORTS = [
         "torch",
         "flax",
         {"kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1},
-        "flax.linen.ConvTranspose(kernel_size=3, strides=2)",
+        # 'SAME' has the length but keeps full[0 : 2n]; these pads keep torch's full[1 : 2n + 1]
+        "flax.linen.ConvTranspose(kernel_size=3, strides=2, padding=[(1, 2)])",
     ),
     (
         "torch",
@@ -203,10 +204,8 @@ def test_port_is_reproved(source, target, kwargs, expected):
     p = port(source, target, **kwargs)
     assert p.target == expected
     if expected is None:
-        assert p.counterexample["n"] == 8 and p.alternative == (
-            "flax.linen.ConvTranspose(kernel_size=3, strides=2, padding=0) gives 2*n - 3 (proved), "
-            "then crop 2 (1 at the start, 1 at the end)"
-        )
+        assert p.counterexample["n"] == 8 and p.crop == (1, 1)
+        assert p.fix == "y = flax.linen.ConvTranspose(kernel_size=3, strides=2, padding=0)(x)[:, 1:-1]"
         return
     assert prove(p.verdict.proposition, p.verdict.assumptions).proved
     src, dst = space(source), space(target)

@@ -220,7 +220,8 @@ PORTS = [
         "torch",
         "jax",
         {"kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1},
-        "jax.lax.conv_transpose(kernel_size=3, strides=2, padding='SAME')",
+        # 'SAME' has the length but keeps full[0 : 2n]; these pads keep torch's full[1 : 2n + 1]
+        "jax.lax.conv_transpose(kernel_size=3, strides=2, padding=[(1, 2)])",
     ),
     (
         "torch",
@@ -232,7 +233,7 @@ PORTS = [
         "torch",
         "jax",
         {"kernel_size": 3, "stride": 2, "padding": 3},
-        "jax.lax.conv_transpose(kernel_size=3, strides=2, padding=[(0, 6)], use_consistent_padding=True)",
+        "jax.lax.conv_transpose(kernel_size=3, strides=2, padding=[(3, 3)], use_consistent_padding=True)",
     ),
     (
         "jax",

@@ -283,8 +283,7 @@ NO_PORTS = [
         "torch",
         {},
         {"kernel_shape": 2, "strides": 1, "pads": (0, 1)},  # torch pads both sides alike; output_padding < 1
-        "torch.nn.ConvTranspose1d(kernel_size=2, stride=1) gives n + 1 (proved), "
-        "then crop 1 (0 at the start, 1 at the end)",
+        None,  # a fix instead: see test_no_port_gives_a_fix
     ),
     (
         "torch",
@@ -292,7 +291,7 @@ NO_PORTS = [
         {"target_backend": "reference"},  # the reference refuses output_padding >= strides
         {"kernel_size": 3, "stride": 1, "dilation": 3, "output_padding": 2},
         "onnx ConvTranspose(kernel_shape=3, strides=1, pads=(0, 0), dilations=3) gives n + 6 (proved), "
-        "then pad 2 (1 at the start, 1 at the end)",
+        "2 shorter: pad 2 (lengths only: the samples are not proved)",
     ),
 ]
 
@@ -303,6 +302,13 @@ def test_no_port_gives_a_counterexample_and_an_alternative(source, target, backe
     p = port(source, target, **backends, **kwargs)
     assert p.target is None and p.counterexample is not None
     assert p.alternative == alternative
+
+
+def test_no_port_gives_a_fix():
+    """onnx pads (0, 1) keep full[0 : n]: torch padding=0 keeps full[0 : n + 1], so one sample goes at the end."""
+    p = port("onnx", "torch", kernel_shape=2, strides=1, pads=(0, 1))
+    assert p.target is None and p.crop == (0, 1)
+    assert p.fix == "y = torch.nn.ConvTranspose1d(kernel_size=2, stride=1)(x)[..., :-1]"
 
 
 def test_cli_solve_explain_and_port(capsys):

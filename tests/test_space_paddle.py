@@ -258,7 +258,7 @@ def test_port_without_answer_offers_the_nearest():
     p = port("torch", "paddle", kernel_size=3, stride=1, dilation=3, output_padding=2)
     assert p.counterexample["n"] == 8 and p.counterexample["source"] == 16
     assert p.alternative.startswith("paddle.nn.functional.conv1d_transpose(kernel_size=3, stride=1, dilation=3)")
-    assert p.alternative.endswith("then pad 2 (1 at the start, 1 at the end)")
+    assert p.alternative.endswith("2 shorter: pad 2 (lengths only: the samples are not proved)")
 
 
 # -- command line -------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_cli_solve(capsys):
     """`derive solve paddle` lists the simplest families first and exits 0; --all counts every configuration."""
     assert main(["solve", "paddle", "--n", "4", "--out", "16"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[1] == "  kernel_size=4+2t, stride=4, padding=t  (t >= 0)"
+    assert out[1] == "  kernel_size=4+2t, stride=4, padding=t  (t >= 0)  [4*n for every n]"
     assert main(["solve", "paddle", "--n", "5", "--out", "9", "--mode", "SAME", "--max", "4", "--all"]) == 0
     assert "(all 1 within the bounds: 4 configurations)" in capsys.readouterr().out
 
