@@ -211,9 +211,13 @@ def write_smt2(report: Report, directory: Path) -> int:
     return count
 
 
-def summary_lines(report: Report) -> list[str]:
-    """The table users read: one row per claim."""
-    rows = [("claim", "framework", "mode", "verdict", "counterexample", "time")]
+def summary_lines(report: Report, width: int | None = None) -> list[str]:
+    """The table users read: one row per claim, each line at most ``width`` characters (None: everything).
+
+    The claim, framework, mode and verdict columns stay whole (they are what a reader scans); the
+    time comes before the counterexample, and the counterexample, last, is cut with "…" to fit.
+    """
+    rows = [("claim", "framework", "mode", "verdict", "time", "counterexample")]
     for r in report.results:
         c = r.claim
         verdict = r.verdict.status.value
@@ -222,13 +226,20 @@ def summary_lines(report: Report) -> list[str]:
         if not r.ok:
             verdict = f"{verdict} (EXPECTED {c.expect.value})"
         cex = r.example or (", ".join(f"{k}={v}" for k, v in r.counterexample.items()) if r.counterexample else "")
-        rows.append((c.name, c.framework, c.mode, verdict, cex, f"{r.seconds * 1000:.0f} ms"))
-    widths = [min(max(len(row[i]) for row in rows), 48) for i in range(5)]
+        rows.append((c.name, c.framework, c.mode, verdict, f"{r.seconds * 1000:.0f} ms", cex))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    if width is not None:  # long claim names give way first, never below 24 characters
+        widths[0] = min(widths[0], max(24, width - sum(widths[1:]) - 10 - 20))
     lines = []
     for row in rows:
-        cells = [row[i].ljust(widths[i]) if i < 4 else row[i] for i in range(5)]
-        lines.append("  ".join([*cells, row[5]]) if row[4] else "  ".join([*cells[:4], "", row[5]]))
+        cells = [_fit(row[i], widths[i]).ljust(widths[i]) for i in range(5)]
+        line = "  ".join([*cells, row[5]]).rstrip()
+        lines.append(line if width is None else _fit(line, max(width, len("  ".join(cells)))))
     return lines
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 def main(claims: list[Claim] | None = None, argv: Sequence[str] | None = None) -> int:

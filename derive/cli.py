@@ -299,7 +299,10 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({**catalogue.as_json(report), **({"docs": docs_facts} if args.docs else {})}, indent=1))
     else:
-        for line in catalogue.summary_lines(report):
+        import shutil  # here, not at the top: the fast commands start without it
+
+        width = None if args.wide else shutil.get_terminal_size((100, 24)).columns
+        for line in catalogue.summary_lines(report, width):
             print(line)
         bad = [r for r in report.results if not r.ok]
         proved = sum(r.verdict.proved for r in report.results)
@@ -711,6 +714,7 @@ def build_parser() -> _Parser:
     prove.add_argument("paths", nargs="*", help="proof scripts or directories (default: proofs/)")
     prove.add_argument("-k", metavar="PATTERN", help="only claims whose id or statement contains PATTERN (or glob)")
     prove.add_argument("--json", action="store_true", help="machine-readable report")
+    prove.add_argument("--wide", action="store_true", help="print every column whole (default: fit the terminal)")
     prove.add_argument("--smt2", metavar="DIR", help="write each decided query as SMT-LIB2 into DIR")
     prove.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     prove.add_argument(

@@ -119,3 +119,18 @@ def test_json_and_smt2(tmp_path, capsys):
     for f in files:
         status = cvc5_status(f.read_text())
         assert status in ("proved", "refuted", "unknown") or status.startswith("skipped")
+
+
+@pytest.mark.parametrize("width", [60, 100, 140])
+def test_report_fits_the_terminal(width):
+    """Each report line fits the width (the four leading columns whole); --wide keeps every counterexample whole."""
+    from derive.catalogue import summary_lines
+
+    claims = select(load([ROOT / "proofs" / "tensorflow.py"]), "XLA returns output_shape")
+    report = run(claims, jobs=1)
+    lines = summary_lines(report, width)
+    fixed = lines[0].index("counterexample")  # the columns before it are never cut
+    assert all(len(line) <= max(width, fixed) for line in lines)
+    assert any(line.endswith("…") for line in lines[1:]) or width >= max(len(x) for x in summary_lines(report))
+    wide = summary_lines(report)
+    assert all(r.example and r.example in "\n".join(wide) for r in report.results)
