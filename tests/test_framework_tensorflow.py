@@ -273,3 +273,10 @@ def test_kernels_is_checked():
     """An unknown kernel family is one ParameterError naming it."""
     with pytest.raises(ParameterError, match="'kernels' must be one of eigen, onednn, xla"):
         T.conv1d_transpose_length(3, 3, 7, 2, "VALID", kernels="mkl")
+
+
+def test_docstring_examples():
+    """The module's examples (every one names its kernels or holds on all of them) give what they show."""
+    import doctest
+
+    assert doctest.testmod(T).failed == 0

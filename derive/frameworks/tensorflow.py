@@ -606,10 +606,17 @@ def conv_transpose_length(
     """``output_shape`` when ``tf.nn.conv2d_transpose`` (tuple ``n``: ``tf.nn.conv_transpose``) accepts it.
 
     Raises :class:`~derive.errors.FrameworkError` with TF's message otherwise, e.g. "Size of
-    out_backprop doesn't match computed: ...".
+    out_backprop doesn't match computed: ...", and :class:`~derive.errors.FrameworkCrashError` where the
+    call aborts the process (oneDNN, a negative ``output_shape``). ``kernels`` is "eigen", "onednn" or
+    "xla" (None: this machine's, :mod:`derive.machine`); XLA returns ``output_shape + strides - 1`` on
+    an empty input.
 
-    >>> conv_transpose_length(3, 3, 8, 2, "VALID")
+    >>> conv_transpose_length(3, 3, 8, 2, "VALID", kernels="eigen")
     8
+    >>> conv_transpose_length(3, 3, 8, 2, "VALID", dilations=2, kernels="onednn")
+    Traceback (most recent call last):
+    ...
+    derive.errors.FrameworkError: tensorflow refuses: AbortedError: Operation received an exception:Status: 2, message: could not create a primitive descriptor for the convolution forward propagation primitive.
     """
     op = _transpose_op(n)
     kwargs = dict(
