@@ -28,6 +28,7 @@ from types import ModuleType
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import _coeff_isneg
 
 from . import frameworks
 from .catalogue import Catalogue, Report, Script, discover, load_catalogue, run
@@ -35,7 +36,7 @@ from .claims import Result
 from .derivation import ELL, Block, Derivation, Line, Proof, generic_derivations, prove_derivation
 from .errors import DeriveError, ParameterError
 from .frameworks._model import Operation, Requirement
-from .latex import RELATIONS, SYMBOL_ORDER, conjuncts, to_latex
+from .latex import RELATIONS, SYMBOL_ORDER, LatexPrinter, conjuncts, to_latex
 from .lengths import effective_kernel
 from .prover import Status, prove
 
@@ -548,7 +549,7 @@ def prose(text: str) -> str:
     """A docstring paragraph for LaTeX: ``code`` and :role:`code` in typewriter, the rest escaped."""
     out = []
     for i, part in enumerate(re.split(r"(?::\w+:)?``?([^`]+)``?", text)):
-        out.append(tt(part) if i % 2 else _quotes(escape(part)))
+        out.append(tt(part) if i % 2 else _quotes(escape(part)).replace(r"\_", r"\_\allowbreak{}"))
     return "".join(out)
 
 
@@ -830,11 +831,76 @@ def _layout(prop: Any) -> list[tuple[str, str]]:
 
 
 def _relation_rows(prop: Any, lead: str) -> list[tuple[str, str]]:
-    """A wide equation or inequality as two rows, broken at its relation; anything else as one row."""
+    """A wide equation or inequality broken at its relation, each wide side at its terms; else one row."""
     if _width(math(prop)) <= _WIDE or not getattr(prop, "is_Relational", False):
         return [(lead, math(prop))]
     relation = RELATIONS[prop.rel_op]
-    return [(lead, math(prop.lhs)), ("", rf"\quad {relation} {math(prop.rhs)}")]
+    left, right = _split(prop.lhs), _split(prop.rhs)
+    rows = [(lead, left[0])] + [("", rf"\quad {row}") for row in left[1:]]
+    rows.append(("", rf"\quad {relation} {right[0]}"))
+    return rows + [("", rf"\qquad {row}") for row in right[1:]]
+
+
+_PRINTER = LatexPrinter({"abbreviations": tuple(ABBREVIATIONS.items())})
+
+
+def _split(expr: Any) -> list[str]:
+    """Rows of a wide expression, so that a display need not shrink it: a sum breaks between its terms,
+    a max/min/floor/ceiling inside its brackets (fixed-size ones, which may open and close on different rows).
+    Only the layout changes; the rows read in order are the expression ``math`` prints."""
+    tex = math(expr)
+    if _width(tex) <= _WIDE or not isinstance(expr, sp.Basic):
+        return [tex]
+    if isinstance(expr, sp.Add):
+        shorter = _PRINTER._abbreviated(expr)
+        if shorter is not None and shorter != expr:
+            return _split(shorter)
+        pieces: list[str] = []
+        for i, term in enumerate(_PRINTER._ordered_terms(expr)):
+            negative = _coeff_isneg(term)
+            parts = _split(-term if negative else term)
+            sign = ("-" if negative else "") if i == 0 else ("- " if negative else "+ ")
+            pieces += [sign + parts[0], *parts[1:]]
+        return _pack(pieces)
+    if isinstance(expr, (sp.Max, sp.Min, sp.floor, sp.ceiling)):
+        if isinstance(expr, (sp.Max, sp.Min)):
+            name = r"\max" if isinstance(expr, sp.Max) else r"\min"
+            opening, closing = name + r"\Bigl(", r"\Bigr)"
+            args = sorted(expr.args, key=lambda a: (not a.is_number, _PRINTER._rank(a), sp.default_sort_key(a)))
+        else:
+            left, right = (r"\lfloor", r"\rfloor") if isinstance(expr, sp.floor) else (r"\lceil", r"\rceil")
+            opening, closing, args = rf"\Bigl{left} ", rf" \Bigr{right}", list(expr.args)
+        pieces = []
+        for j, arg in enumerate(args):
+            parts = _split(arg)
+            if j < len(args) - 1:
+                parts[-1] += ","
+            pieces += parts
+        pieces[0] = opening + pieces[0]
+        pieces[-1] += closing
+        return _pack(pieces)
+    if isinstance(expr, sp.Piecewise) and r"\operatorname{trunc}" not in tex:
+        # cases side by side are as wide as both: one branch per row, "if ... else" in words
+        pieces = []
+        for j, (value, cond) in enumerate(expr.args):
+            last = j == len(expr.args) - 1
+            word = r"\text{else } " if last and cond is sp.true else rf"\text{{if }} {math(cond)}\text{{: }}"
+            parts = _split(value)
+            pieces += [(r"\Bigl(" if j == 0 else "") + word + parts[0], *parts[1:]]
+            pieces[-1] += r"\Bigr)" if last else ";"
+        return pieces
+    return [tex]
+
+
+def _pack(pieces: list[str]) -> list[str]:
+    """Consecutive pieces joined into rows of at most ``_WIDE`` visible characters (a wider piece alone)."""
+    rows: list[str] = []
+    for piece in pieces:
+        if rows and _width(rows[-1] + piece) <= _WIDE:
+            rows[-1] += " " + piece
+        else:
+            rows.append(piece)
+    return rows
 
 
 def _display(prop: Any) -> str:
@@ -900,8 +966,9 @@ def _statement(text: str) -> str:
         text = text.replace(ascii_, symbol)
     if re.match(r"[a-z]{2,} ", text):
         text = text[0].upper() + text[1:]
-    # a long identifier (``_convert_conv_transpose_padding``) may break after its underscores
-    return r"\textup{" + _quotes(escape(text)).replace(r"\_", r"\_\allowbreak{}") + "}"
+    # a long identifier (``_convert_conv_transpose_padding``, ``tf.keras.layers.X``) may break inside
+    pieces = re.split(r"(?<=[_/.(])(?=\S)", _quotes(text))
+    return r"\textup{" + r"\allowbreak{}".join(escape(piece) for piece in pieces) + "}"
 
 
 def _theorem(result: Result) -> str:
@@ -963,13 +1030,26 @@ def _p(fraction: float, columns: int) -> str:
     return rf"p{{\dimexpr {fraction:.3f}\linewidth-{gaps:.3f}\tabcolsep\relax}}"
 
 
-def _longtable(spec: str, header: str, rows: Sequence[str], caption: str = "", label: str = "", sep: str = "") -> str:
+def _cell(text: str) -> str:
+    """Table-cell text: escaped, and breakable after underscores (``deconv_output_length``, ``cover_all``)."""
+    return escape(text).replace(r"\_", r"\_\allowbreak{}")
+
+
+def _longtable(
+    spec: str,
+    header: str,
+    rows: Sequence[str],
+    caption: str = "",
+    label: str = "",
+    sep: str = "",
+    size: str = r"\small",
+) -> str:
     """A (small, booktabs) longtable whose header repeats on every page; the caption and label appear once."""
     first = rf"\caption{{{caption}}}\label{{{label}}}\\" + "\n" if caption else ""
     head = rf"\toprule {header} \\ \midrule"
     return "\n".join(
         [
-            r"{\small" + (rf"\setlength{{\tabcolsep}}{{{sep}}}" if sep else ""),
+            "{" + size + (rf"\setlength{{\tabcolsep}}{{{sep}}}" if sep else ""),
             rf"\begin{{longtable}}{{{spec}}}",
             first + head + r" \endfirsthead",
             head + r" \endhead",
@@ -1087,8 +1167,8 @@ def _operations(chapter: Chapter) -> str:
                 message = r"\emph{(built from the call's arguments; no integer call breaks the rule)}"
             rows.append(rf"{tt(r.rule)} & {tt(r.error)} & {message} \\")
         if rows:
-            spec = rf"@{{}}>{{\raggedright}}{_p(0.28, 3)}>{{\raggedright}}{_p(0.22, 3)}"
-            spec += rf">{{\raggedright\arraybackslash}}{_p(0.5, 3)}@{{}}"
+            spec = rf"@{{}}>{{\raggedright}}{_p(0.3, 3)}>{{\raggedright}}{_p(0.25, 3)}"
+            spec += rf">{{\raggedright\arraybackslash}}{_p(0.45, 3)}@{{}}"
             out.append(_longtable(spec, "requirement & raises & message", rows))
         else:
             out.append("No requirements are modelled.")
@@ -1105,14 +1185,17 @@ def _summary(chapter: Chapter) -> str:
         for r in results:
             verdict = rf"\verdict{{{r.verdict.status.value}}}"
             if r.verdict.refuted and r.claim.iff is not None:
-                verdict += "; holds " + _exactly_when(r.claim.iff).replace("exactly when", "iff")
+                if _width(math(r.claim.iff)) > 24:  # a long condition does not fit a cell: its theorem prints it
+                    verdict += "; holds under the exact condition its theorem prints"
+                else:
+                    verdict += "; holds " + _exactly_when(r.claim.iff).replace("exactly when", "iff")
             if not r.ok:
                 verdict += r" \textbf{(off expectation)}"
-            rows.append(rf"{_ref(r)} & {escape(mode)} & {escape(r.claim.name)} & {verdict} \\")
+            rows.append(rf"{_ref(r)} & {_cell(mode)} & {_cell(r.claim.name)} & {verdict} \\")
     if not rows:
         return ""
-    spec = rf"@{{}}>{{\raggedright}}{_p(0.15, 4)}>{{\raggedright}}{_p(0.19, 4)}>{{\raggedright}}{_p(0.33, 4)}"
-    spec += rf">{{\raggedright\arraybackslash}}{_p(0.33, 4)}@{{}}"
+    spec = rf"@{{}}>{{\raggedright}}{_p(0.17, 4)}>{{\raggedright}}{_p(0.19, 4)}>{{\raggedright}}{_p(0.32, 4)}"
+    spec += rf">{{\raggedright\arraybackslash}}{_p(0.32, 4)}@{{}}"
     caption = rf"The theorems of \cref{{ch:{chapter.file}}}."
     return _longtable(spec, "theorem & mode & claim & verdict", rows, caption, f"tab:theorems/{chapter.file}")
 
@@ -1220,7 +1303,7 @@ def _comparison(chs: list[Chapter], proofs: list[Proof]) -> str:
             r"mark links to its theorem: $\checkmark$ proved, $\times$ refuted (each refutation with its exact "
             r"condition), --- no such claim. \Cref{tab:formulas} lists the lengths themselves."
         )
-        head = " & ".join(escape(_family_name(f)) for f in families)
+        head = " & ".join(escape(_family_name(f)).replace("-", r"-\allowbreak{}") for f in families)
         body = []
         for ch, mode, results in rows:
             cells = []
@@ -1229,30 +1312,33 @@ def _comparison(chs: list[Chapter], proofs: list[Proof]) -> str:
                     rf"\hyperref[{_label(r)}]{{{_mark(r.verdict.proved)}}}" for r in results if r.claim.family == fam
                 ]
                 cells.append(r"\allowbreak ".join(marks) or "---")
-            body.append(rf"{escape(ch.framework)} & {escape(mode)} & {' & '.join(cells)} \\")
+            body.append(rf"{_cell(ch.framework)} & {_cell(mode)} & {' & '.join(cells)} \\")
         ncols = 2 + len(families)
         column = rf">{{\centering\arraybackslash}}{_p(0.76 / max(1, len(families)), ncols)}"
         spec = rf"@{{}}>{{\raggedright}}{_p(0.1, ncols)}>{{\raggedright}}{_p(0.14, ncols)}"
         spec += column * len(families) + "@{}"
         caption = "The claim families per framework and mode."
-        out.append(_longtable(spec, f"framework & mode & {head}", body, caption, "tab:families", "2pt"))
+        out.append(
+            _longtable(spec, f"framework & mode & {head}", body, caption, "tab:families", "2pt", r"\footnotesize")
+        )
     formula_rows = []
     for p in proofs:
         D = p.derivation
-        default = math(D.inferred) if D.inferred is not None else "---"
+        default = rf"\fitcell{{{math(D.inferred)}}}" if D.inferred is not None else "---"
         link = rf"\hyperref[der:{slug(D.framework)}/{slug(D.mode)}]{{{_mark(p.ok)}}}"
-        cells = " & ".join(math(e) for e in (D.forward, p.lower, D.transposed)) + f" & {default}"
-        formula_rows.append(rf"{escape(D.framework)}\newline {escape(D.mode)} & {cells} & {link} \\[3pt]")
+        cells = " & ".join(rf"\fitcell{{{math(e)}}}" for e in (D.forward, p.lower, D.transposed)) + f" & {default}"
+        formula_rows.append(rf"{_cell(D.framework)}\newline {_cell(D.mode)} & {cells} & {link} \\[3pt]")
     if formula_rows:
         out.append(
             "The forward length $f(L)$, the smallest preimage $\\ell$ of $n$, the transposed length $T(a)$ and the "
             "length without output padding $T_0$, per framework and mode; the last column links to the derivation "
             r"($\checkmark$: every step proved)."
         )
-        columns = "".join(rf">{{\raggedright$\displaystyle}}{_p(w, 6)}<{{$}}" for w in (0.22, 0.2, 0.2, 0.2))
+        columns = "".join(rf">{{\raggedright}}{_p(w, 6)}" for w in (0.22, 0.2, 0.2, 0.2))
         spec = rf"@{{}}>{{\raggedright}}{_p(0.14, 6)}{columns}c@{{}}"
-        header = r"framework, mode & f(L) & \ell & T(a) & T_0 &"
-        out.append(_longtable(spec, header, formula_rows, "Lengths per framework and mode.", "tab:formulas", "3pt"))
+        header = r"framework, mode & $f(L)$ & $\ell$ & $T(a)$ & $T_0$ &"
+        caption = "Lengths per framework and mode."
+        out.append(_longtable(spec, header, formula_rows, caption, "tab:formulas", "3pt", r"\scriptsize"))
     return "\n\n".join(out)
 
 
@@ -1403,6 +1489,9 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{report}
 % a formula as it is, or shrunk to the line when it is wider
 \newcommand{\fitmath}[1]{\sbox{\fitbox}{$\displaystyle #1$}%
   \ifdim\wd\fitbox>0.9\linewidth\resizebox{0.9\linewidth}{!}{\usebox{\fitbox}}\else\usebox{\fitbox}\fi}
+% a table cell's formula as it is, or shrunk to the cell when it is wider
+\newcommand{\fitcell}[1]{\sbox{\fitbox}{$#1$}%
+  \ifdim\wd\fitbox>\linewidth\resizebox{\linewidth}{!}{\usebox{\fitbox}}\else\usebox{\fitbox}\fi}
 \setcounter{tocdepth}{1}
 \makeatletter\renewcommand*\l@section{\@dottedtocline{1}{1.5em}{2.8em}}\makeatother
 \setlength{\parindent}{0pt}
