@@ -37,6 +37,7 @@ def predict(row, kernels="eigen"):
             a["output_padding"],
             a["dilation_rate"],
             backend=a["backend"],
+            kernels=kernels,
         )
     return list(got) if isinstance(got, tuple) else got
 
