@@ -12,6 +12,7 @@ import ast
 import inspect
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -30,11 +31,18 @@ class _Parser(argparse.ArgumentParser):
 # -- value parsing -------------------------------------------------------------------------
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _is_integer(text: str) -> bool:
+    """ASCII digits with an optional sign: ``int()`` alone also takes '٣', ' 4' and '1_0', ``isdigit`` '²'."""
+    return _INTEGER.fullmatch(text) is not None
+
+
 def _int(name: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ParameterError(name, "must be an integer", text) from None
+    if not isinstance(text, str) or not _is_integer(text.strip()):
+        raise ParameterError(name, "must be an integer", text)
+    return int(text.strip())
 
 
 def _axes(name: str, text: str | None) -> list[str] | None:
@@ -47,12 +55,25 @@ def _axes(name: str, text: str | None) -> list[str] | None:
     return parts
 
 
+def _seconds(text: str) -> float:
+    """``--timeout``: seconds, finite and above 0 (argparse reports a refusal as one line)."""
+    from .prover import MAX_TIMEOUT
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: {text!r}") from None
+    if not 0 < value <= MAX_TIMEOUT:  # also nan
+        raise argparse.ArgumentTypeError(f"must be seconds above 0 and at most {MAX_TIMEOUT:g} (got {text!r})")
+    return value
+
+
 def _generic_padding(text: str) -> object:
     """``3`` → 3, ``1:2`` → (1, 2), a mode name → itself."""
     if ":" in text:
         lo, _, hi = text.partition(":")
         return (_int("padding", lo), _int("padding", hi))
-    if text.lstrip("-").isdigit():
+    if _is_integer(text):
         return int(text)
     return text
 
@@ -76,10 +97,14 @@ def _framework_value(name: str, text: str) -> object:
     if lowered in ("true", "false"):
         return lowered == "true"
     if "," in text:
-        return tuple(_framework_value(name, p) for p in _axes(name, text) or [])
-    if text.lstrip("-").isdigit():
+        return _Column(_framework_value(name, p) for p in _axes(name, text) or [])
+    if _is_integer(text):
         return int(text)
     return text
+
+
+class _Column(tuple):
+    """A comma list typed on the command line (``1,0``): one value per axis, unlike a bracketed literal."""
 
 
 def _nested_ints(value: object) -> bool:
@@ -164,27 +189,49 @@ def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, l
                     flag, f"is not an argument of {args.what} {args.op} (takes {', '.join(names)})", value
                 )
             kwargs[key] = _framework_value(key, value)
-    it = iter(extra)
-    for token in it:
-        if not token.startswith("--"):
-            raise ParameterError("argument", "must be --name value", token)
+    for token, value in _flags(extra, "--name value"):
         key = token[2:].replace("-", "_")
         if key not in names:
             raise ParameterError(
                 token, f"is not an argument of {args.what} {args.op} (takes {', '.join(names)})", token
             )
-        value = next(it, None)
-        if value is None:
-            raise ParameterError(token, "needs a value", None)
         kwargs[key] = _framework_value(key, value)
-    if args.n is None:
-        raise ParameterError("--n", "is required", None)
-    n_axes = [_int("n", v) for v in _axes("n", args.n) or []]
-    n: Any = n_axes[0] if len(n_axes) == 1 else tuple(n_axes)
-    result = fn(n, **kwargs)
-    # a tuple n gives one result per axis; an interval (accepted lengths) is a (lo, hi) pair
-    per_axis = list(result) if isinstance(n, tuple) else [result]
-    return f"{args.what} {args.op}", [_Interval(*r) if args.op == "accepted" else r for r in per_axis]
+    ns = _lengths("--n", args.n)
+    # one 1-D call per axis (every framework, every operation): comma lists are split as explain splits them
+    results: list[Any] = []
+    for n, row in zip(ns, _per_axis(kwargs, len(ns)), strict=True):
+        result = fn(n, **row)
+        _one_axis(result, row, len(ns), pair=args.op == "accepted")
+        results.append(_Interval(*result) if args.op == "accepted" else result)
+    return f"{args.what} {args.op}", results
+
+
+def _one_axis(result: Any, row: dict[str, Any], axes: int, pair: bool = False) -> None:
+    """Refuse a value the framework read as several axes (torch's padding=(1, 1) is ConvTranspose2d's)."""
+    values = result if pair and isinstance(result, tuple) else (result,)
+    if all(v is None or isinstance(v, int) for v in values):
+        return
+    key, value = next(((k, v) for k, v in row.items() if isinstance(v, (tuple, list))), ("--n", None))
+    flag = f"--{key.replace('_', '-')}"
+    raise ParameterError(flag, f"must have one value per axis of --n ({axes}), as a comma list", value)
+
+
+def _flags(extra: list[str], label: str) -> list[tuple[str, str]]:
+    """``--name value`` and ``--name=value`` tokens as (``--name``, value) pairs."""
+    pairs = []
+    it = iter(extra)
+    for token in it:
+        if not token.startswith("--") or token == "--":
+            raise ParameterError("argument", f"must be {label}", token)
+        name, eq, value = token.partition("=")
+        if not eq:
+            value = next(it, None)
+            if value is None:
+                raise ParameterError(token, "needs a value", None)
+        if len(name) < 3:
+            raise ParameterError("argument", f"must be {label}", token)
+        pairs.append((name, value))
+    return pairs
 
 
 class _Interval(tuple):
@@ -394,13 +441,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def _layer_kwargs(extra: list[str], label: str) -> dict[str, Any]:
     """``--kernel-size 3 --strides 2`` (the framework's own names) as keyword arguments."""
     kwargs: dict[str, Any] = {}
-    it = iter(extra)
-    for token in it:
-        if not token.startswith("--"):
-            raise ParameterError("argument", f"must be --name value (a {label} argument)", token)
-        value = next(it, None)
-        if value is None:
-            raise ParameterError(token, "needs a value", None)
+    for token, value in _flags(extra, f"--name value (a {label} argument)"):
         kwargs[token[2:].replace("-", "_")] = _framework_value(token, value)
     return kwargs
 
@@ -412,39 +453,43 @@ def _lengths(name: str, text: str | None) -> list[int]:
 
 
 def _per_axis(kwargs: dict[str, Any], axes: int) -> list[dict[str, Any]]:
-    """One keyword dict per axis: comma tuples are split, single values shared."""
-    rows = []
-    for i in range(axes):
-        row = {}
-        for key, value in kwargs.items():
-            if (isinstance(value, tuple) and key != "padding") or (key == "padding" and _is_column(value, axes)):
-                if len(value) != axes:
-                    raise ParameterError(f"--{key.replace('_', '-')}", f"must have 1 or {axes} values", value)
-                row[key] = value[i]
-            else:
-                row[key] = value
-        rows.append(row)
+    """One keyword dict per axis of --n.
+
+    A comma list (``--padding 1,0``) gives one value per axis (one axis: the list is that axis's value, e.g.
+    onnx's ``--pads 1,2``); a bracketed list of one entry per axis (``--padding "[(1, 2), (0, 0)]"``) is split
+    too; any other value is shared by every axis.
+    """
+    rows: list[dict[str, Any]] = [{} for _ in range(axes)]
+    for key, value in kwargs.items():
+        split = axes > 1 and (isinstance(value, _Column) or (isinstance(value, list) and len(value) == axes))
+        if split and len(value) not in (1, axes):
+            raise ParameterError(
+                f"--{key.replace('_', '-')}", f"must have 1 or {axes} comma-separated values (one per axis)", value
+            )
+        for i, row in enumerate(rows):
+            row[key] = _plain(value[i] if split and len(value) == axes else value[0] if split else value)
     return rows
 
 
-def _is_column(value: Any, axes: int) -> bool:
-    """A padding tuple is per axis when it holds one entry per axis and they are not a (lo, hi) pair of ints."""
-    return isinstance(value, tuple) and axes > 1 and len(value) == axes and not all(isinstance(v, int) for v in value)
+def _plain(value: Any) -> Any:
+    """A comma list as the plain tuple a framework call takes."""
+    return tuple(value) if isinstance(value, _Column) else value
 
 
 def _bounds(args: argparse.Namespace) -> Any:
     from .solve import parse_range
-    from .spaces import Bounds, Range
+    from .spaces import Bounds, Range, space
 
     high = None if args.max is None else _int("max", args.max)
     if high is not None and high < 1:
         raise ParameterError("--max", "must be a positive integer", args.max)
+    has = space(args.framework, args.backend).has
     ranges = {}
     for role, low in (("kernel", 1), ("stride", 1), ("dilation", 1), ("padding", 0)):
         text = getattr(args, role)
         if text is not None:
             ranges[role] = parse_range(f"--{role}", text, low)
-        elif high is not None:
+        elif high is not None and has(role):  # --max bounds the knobs the framework has (keras: no int padding)
             ranges[role] = Range(low, high)
     modes = tuple(args.mode) if args.mode else None
     return Bounds(**ranges, modes=modes)
@@ -588,6 +633,8 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
     kwargs = _layer_kwargs(extra, f"{args.framework} transposed convolution")
     rows = _per_axis(kwargs, len(ns))
     found = [E.explain(args.framework, n, backend=args.backend, **row) for n, row in zip(ns, rows, strict=True)]
+    for e, row in zip(found, rows, strict=True):
+        _one_axis(e.length, row, len(ns))
     if args.svg:
         from . import figures
 
@@ -605,7 +652,7 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
 def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
     from . import port as P
 
-    kwargs = _layer_kwargs(extra, f"{args.source} transposed convolution")
+    kwargs = {k: _plain(v) for k, v in _layer_kwargs(extra, f"{args.source} transposed convolution").items()}
     p = P.port(args.source, args.target, source_backend=args.from_backend, target_backend=args.to_backend, **kwargs)
     if args.json:
         print(
@@ -701,7 +748,7 @@ def build_parser() -> _Parser:
     )
     check.add_argument("proposition", help='e.g. "ceiling(n/s) == floor((n+s-1)/s)"')
     check.add_argument("--assume", action="append", default=[], help="a hypothesis (repeatable)")
-    check.add_argument("--timeout", type=float, default=10.0, help="solver seconds (default 10)")
+    check.add_argument("--timeout", type=_seconds, default=10.0, help="solver seconds (default 10)")
     check.add_argument("--box", action="store_true", help="second opinion: exhaustive check on a small box")
     check.add_argument("--cvc5", action="store_true", help="second opinion: cvc5 on the same SMT-LIB2")
     check.add_argument("--smt2", action="store_true", help="print the SMT-LIB2 query")

@@ -18,7 +18,7 @@ from enum import StrEnum
 import sympy as sp
 import z3
 
-from .errors import DeriveError, UnsupportedExpressionError
+from .errors import DeriveError, ParameterError, UnsupportedExpressionError
 from .evaluate import evaluate
 from .translate import Translator, denominators, symbol_domain
 
@@ -184,6 +184,7 @@ def prove(
         UnsupportedExpressionError: a non-integer symbol or an untranslatable construct (a ValueError).
     """
     start = time.perf_counter()
+    check_timeout(timeout)
     prop = _sympify_bool(proposition, "proposition")
     hyps = tuple(_sympify_bool(a, "assumption") for a in assume)
     symbols = _free_symbols([prop, *hyps])
@@ -217,6 +218,17 @@ def prove(
 
     opinions = {name: _second_opinion(name, verdict, guarded, symbols) for name in second_opinions}
     return _with(verdict, seconds=time.perf_counter() - start, second_opinions=opinions)
+
+
+#: the longest solver call derive asks for (Z3 takes milliseconds as an unsigned 32-bit int)
+MAX_TIMEOUT = 86_400.0
+
+
+def check_timeout(timeout: object, name: str = "timeout") -> float:
+    """``timeout`` as seconds, or ParameterError: a finite number above 0 and at most a day (nan and inf are not)."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ParameterError(name, f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}", timeout)
+    return float(timeout)
 
 
 def _with(v: Verdict, **changes: object) -> Verdict:
