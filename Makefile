@@ -5,11 +5,12 @@ BIN    := $(VENV)/bin
 
 .PHONY: prove test lint bench clean frameworks
 
-# frameworks whose pins clash with the main venv (old numpy, own protobuf) get a venv each; the
-# conformance harness runs their probes with DERIVE_<NAME>_PYTHON (tests/conformance/_harness.py)
-SIDE      := tinygrad paddle mxnet chainer
-SIDE_DIR  := .venv-frameworks
+# frameworks whose pins clash with the main venv (old numpy, own protobuf) get a venv each: one per
+# requirements file (the `requirements` of their record in derive/registry.py); the conformance
+# harness runs their probes with DERIVE_<NAME>_PYTHON (tests/conformance/_harness.py)
 REQS      := tests/conformance/requirements
+SIDE      := $(filter-out %.pre,$(basename $(notdir $(wildcard $(REQS)/*.txt))))
+SIDE_DIR  := .venv-frameworks
 # an editable install as a path entry (.pth), not setuptools' import hook, which costs every start (bench/startup.py)
 EDITABLE  := --config-settings editable_mode=compat
 SIDE_ENV  := $(foreach f,$(SIDE),DERIVE_$(shell echo $(f) | tr a-z A-Z)_PYTHON=$(abspath $(SIDE_DIR)/$(f)/bin/python))

@@ -2,7 +2,8 @@
 
 ``get(name)`` returns the module; every module offers ``conv_length`` and ``conv_transpose_length``
 with the framework's own keyword names and defaults, and its :class:`Operation` values as data.
-Frameworks themselves are never imported here: only tests/conformance runs them.
+Frameworks themselves are never imported here: only tests/conformance runs them. Which frameworks
+exist, and their aliases, is :mod:`derive.registry`'s.
 """
 
 from __future__ import annotations
@@ -11,25 +12,7 @@ import importlib
 from types import ModuleType
 
 from ..errors import ParameterError
-
-#: registered framework keys (module names under derive/frameworks/)
-NAMES = (
-    "torch",
-    "tensorflow",
-    "keras",
-    "keras2",
-    "jax",
-    "flax",
-    "onnx",
-    "caffe",
-    "mxnet",
-    "paddle",
-    "chainer",
-    "lasagne",
-    "tinygrad",
-)
-
-ALIASES = {"pytorch": "torch", "tf": "tensorflow", "keras3": "keras", "tf.keras": "keras2", "tf_keras": "keras2"}
+from ..registry import ALIASES, BY_KEY, NAMES
 
 
 def get(name: str) -> ModuleType:
@@ -37,9 +20,13 @@ def get(name: str) -> ModuleType:
     key = ALIASES.get(name.lower(), name.lower()) if isinstance(name, str) else name
     if key not in NAMES:
         raise ParameterError("framework", f"must be one of {', '.join(NAMES)}", name)
+    module = f"{__name__}.{BY_KEY[key].model}"
     try:
-        return importlib.import_module(f"{__name__}.{key}")
+        return importlib.import_module(module)
     except ModuleNotFoundError as e:
-        if e.name == f"{__name__}.{key}":
+        if e.name == module:
             raise ParameterError("framework", "is registered but its model is not written yet", name) from None
         raise
+
+
+__all__ = ["ALIASES", "NAMES", "get"]

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import registry
 from ..errors import DeriveError, FrameworkError, ParameterError
 
 
@@ -573,47 +574,25 @@ def _term(start: int, step: int, count: int | None, alone: bool) -> str:
 
 # ---------------------------------------------------------------------------------------------
 
-#: framework key -> "module:Class" under derive/spaces/ (imported on first use: explain stays fast)
-SPACES: dict[str, str] = {
-    "torch": "torch:TorchSpace",
-    "keras": "keras:KerasSpace",
-    "keras2": "keras:Keras2Space",
-    "tensorflow": "tensorflow:TensorflowSpace",
-    "jax": "jax:JaxSpace",
-    "flax": "flax:FlaxSpace",
-    "onnx": "onnx:OnnxSpace",
-    "caffe": "caffe:CaffeSpace",
-    "mxnet": "mxnet:MxnetSpace",
-    "paddle": "paddle:PaddleSpace",
-    "chainer": "chainer:ChainerSpace",
-    "lasagne": "lasagne:LasagneSpace",
-    "tinygrad": "tinygrad:TinygradSpace",
-}
-
 
 def covered() -> tuple[str, ...]:
     """The frameworks whose space is written."""
     here = os.path.dirname(__file__)  # os.path, not pathlib: pathlib costs explain's start-up a few milliseconds
-    files = {name: os.path.join(here, f"{where.split(':')[0]}.py") for name, where in SPACES.items()}
-    return tuple(name for name, path in files.items() if os.path.exists(path))
+    return tuple(f.key for f in registry.FRAMEWORKS if os.path.exists(os.path.join(here, f"{f.inverse_module}.py")))
 
 
 def space_class(name: str) -> type[Space]:
     if name not in covered():
         raise ParameterError("framework", f"is not covered by the queries yet (covered: {', '.join(covered())})", name)
-    module, _, cls = SPACES[name].partition(":")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+    record = registry.BY_KEY[name]
+    return getattr(importlib.import_module(f"{__name__}.{record.inverse_module}"), record.inverse_class)
 
 
 def space(framework: str, backend: str | None = None) -> Space:
     """The parameter space of ``framework``'s transposed convolution (``backend`` where it has several)."""
-    from .. import frameworks
-
-    if not isinstance(framework, str):
-        raise ParameterError("framework", f"must be one of {', '.join(frameworks.NAMES)}", framework)
-    name = frameworks.ALIASES.get(framework.lower(), framework.lower())
-    if name not in frameworks.NAMES:
-        raise ParameterError("framework", f"must be one of {', '.join(frameworks.NAMES)}", framework)
+    name = registry.key(framework)
+    if name is None:
+        raise ParameterError("framework", f"must be one of {', '.join(registry.NAMES)}", framework)
     return space_class(name)(backend)
 
 
