@@ -14,7 +14,7 @@ from derive.prover import prove
 from derive.solve import solve
 from derive.spaces import Bounds, Range, space
 from tests.test_queries import box
-from tests.test_space_jax import first_page_of_open_bounds, lazy_walk_keeps_order, solve_matches_brute
+from tests.test_space_jax import first_page_of_open_bounds
 
 BRUTE = [
     (4, 16, box()),
@@ -29,17 +29,8 @@ BRUTE = [
     (4, 17, box(modes=("SAME", "CIRCULAR"))),  # unreachable: both give multiples of n
 ]
 
-
-@pytest.mark.parametrize(("n", "out", "bounds"), BRUTE)
-def test_solve_matches_brute_force(n, out, bounds):
-    """Within small bounds the solver lists exactly the brute-force configurations, in the same order."""
-    solve_matches_brute("flax", n, out, bounds)
-
-
-@pytest.mark.parametrize(("n", "out", "bounds"), BRUTE)
-def test_listing_everything_keeps_the_lazy_order(n, out, bounds):
-    """The one-pass listing (solve --all) gives the lazy walk's families in the lazy walk's order."""
-    lazy_walk_keeps_order("flax", n, out, bounds)
+# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_spaces.py)
+ENDLESS = [(None, 3, 12, Bounds(), 8), (None, 5, 2, Bounds(), 8), (None, 4, 9, Bounds(dilation=Range(3, 3)), 8)]
 
 
 OPEN = [
@@ -83,20 +74,9 @@ def test_int_padding_is_a_line_and_pairs_are_unequal():
     ]
 
 
-def test_endless_families_hold_further_out():
-    """Members far along an unbounded family (kernel ranges, padding lines, dilated) still give the target."""
-    sp = space("flax")
-    for n, out, bounds in [(3, 12, Bounds()), (5, 2, Bounds()), (4, 9, Bounds(dilation=Range(3, 3)))]:
-        answers = solve(sp, n, out, bounds, limit=8).answers
-        assert any(a.count is None for a in answers)
-        for answer in answers:
-            for t in [0, 50, 500] if answer.count is None else range(answer.count):
-                assert sp.call(n, answer.family.member(t)) == out
-
-
 # -- explain ------------------------------------------------------------------------------------
 
-EXPLAIN = [
+EXPLAIN_FORWARD = [
     ({"kernel_size": 3, "strides": 2}, 6, (5, 6), "flax.linen.Conv(kernel_size=3, strides=2)"),
     ({"kernel_size": 4, "strides": 2, "padding": "CIRCULAR"}, 6, (5, 6), None),
     ({"kernel_size": 3, "strides": 2, "padding": "VALID"}, 7, (7, 8), None),
@@ -118,7 +98,7 @@ EXPLAIN = [
 ]
 
 
-@pytest.mark.parametrize(("kwargs", "length", "preimage", "forward"), EXPLAIN)
+@pytest.mark.parametrize(("kwargs", "length", "preimage", "forward"), EXPLAIN_FORWARD)
 def test_explain(kwargs, length, preimage, forward):
     """explain gives the length and the forward preimage, which holds the length; the ways cover it."""
     e = explain("flax", 3, **kwargs)
@@ -226,17 +206,9 @@ def test_cli_solve(capsys):
     assert "kernel_size>=1, strides=4" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["solve", "flax", "--n", "4", "--out", "16", "--mode", "SAME_LOWER"],
-        ["solve", "flax", "--n", "4", "--out", "16", "--mode", "circular"],
-        ["explain", "flax", "--n", "4", "--strides", "2"],
-    ],
-    ids=" ".join,
-)
-def test_cli_bad_input_exits_2(argv, capsys):
-    """A mode Flax does not take here, or a missing kernel size, gives one error line and exit 2."""
-    assert main(argv) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("derive: error: ")
+# A mode Flax does not take here, or a missing kernel size, gives one error line and exit 2.
+CLI_BAD = [
+    ["solve", "flax", "--n", "4", "--out", "16", "--mode", "SAME_LOWER"],
+    ["solve", "flax", "--n", "4", "--out", "16", "--mode", "circular"],
+    ["explain", "flax", "--n", "4", "--strides", "2"],
+]
