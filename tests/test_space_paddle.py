@@ -13,8 +13,7 @@ from derive.explain import explain
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
-from derive.spaces import Bounds, Budget, Query, Range, space
-from derive.spaces.paddle import Pads
+from derive.spaces import Bounds, Budget, Pads, Query, Range, space
 from tests.test_queries import box
 
 BRUTE = [

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..frameworks import caffe
 from . import Bounds, Dim, Found, Knob, Query, Space, _ceildiv, stride_order, symmetric_line
 
 
@@ -41,13 +42,9 @@ class CaffeSpace(Space):
     member_names = ("pad", "kernel_size")
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import caffe
-
         return caffe.conv_transpose_length(n, **cfg)
 
     def model(self) -> Any:
-        from ..frameworks import caffe
-
         return caffe.DECONVOLUTION
 
     def dims(self, q: Query) -> list[Dim]:
@@ -132,8 +129,6 @@ class CaffeSpace(Space):
         )
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
-        from ..frameworks import caffe
-
         args = {x: cfg[x] for x in ("kernel_size", "stride", "pad", "dilation")}
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in args.values()):
             return None

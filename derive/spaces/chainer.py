@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..frameworks import chainer
 from . import Bounds, Dim, Found, Knob, Query, Space, _ceildiv, stride_order, symmetric_line
 
 
@@ -58,13 +59,9 @@ class ChainerSpace(Space):
     member_names = ("pad", "ksize")
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import chainer
-
         return chainer.conv_transpose_length(n, **cfg)
 
     def model(self) -> Any:
-        from ..frameworks import chainer
-
         return chainer.DECONVOLUTION_ND
 
     @staticmethod
@@ -161,8 +158,6 @@ class ChainerSpace(Space):
         return f"outsize, accepted from D - stride + 1 to D + stride - 1, D = {rule}", f"D = {numbers} = {D}: {span}"
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
-        from ..frameworks import chainer
-
         args = {x: cfg[x] for x in ("ksize", "stride", "pad", "dilate")}
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in args.values()):
             return None

@@ -23,6 +23,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..frameworks import flax, jax
 from . import Bounds, Found, Knob, Query, _ceildiv, _min, progression
 from .jax import JaxSpace, minus_extent_text
 
@@ -55,13 +56,9 @@ class FlaxSpace(JaxSpace):
         return (0, 0, 0) if pads is None else (1, *pads)
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import flax
-
         return flax.conv_transpose_length(n, **cfg)
 
     def model(self) -> Any:
-        from ..frameworks import flax
-
         return flax.CONV_TRANSPOSE
 
     # -- the search ----------------------------------------------------------------------------
@@ -127,8 +124,6 @@ class FlaxSpace(JaxSpace):
 
     def _canonical(self, p: Any) -> Any:
         """Flax's reading of the padding: a string, a one-axis pair (lo, hi), or None (refused)."""
-        from ..frameworks import flax
-
         found = flax._canonical(p, 1)
         if found is None or isinstance(found, str):
             return found
@@ -158,8 +153,6 @@ class FlaxSpace(JaxSpace):
         The strings stay; stretched-input pads ``(lo, hi)`` transpose the forward pads
         ``(K-1-lo, K-1-hi)`` (an int when both sides are equal; negative ones crop).
         """
-        from ..frameworks import flax, jax
-
         numbers = self._numbers(cfg)
         if numbers is None:
             return None

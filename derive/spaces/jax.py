@@ -26,6 +26,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..frameworks import jax
 from . import Bounds, Budget, Dim, Found, Knob, Query, Space, _ceildiv, _min, progression, stride_order
 
 #: an unbounded end of an interval
@@ -138,13 +139,9 @@ class JaxSpace(Space):
     unit: str | None = "SAME_LOWER"
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import jax
-
         return jax.conv_transpose_length(n, **cfg)
 
     def model(self) -> Any:
-        from ..frameworks import jax
-
         return jax.CONV_TRANSPOSE
 
     # -- the search ----------------------------------------------------------------------------
@@ -396,8 +393,6 @@ class JaxSpace(Space):
         Consistent pads are the forward pads themselves; stretched-input pads ``(lo, hi)`` transpose
         the forward convolution with pads ``(K-1-lo, K-1-hi)`` (negative ones crop; lax accepts them).
         """
-        from ..frameworks import jax
-
         numbers = self._numbers(cfg)
         if numbers is None:
             return None

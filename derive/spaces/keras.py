@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..frameworks import keras, keras2
 from . import Bounds, Dim, Found, Knob, Query, Space, _min, progression, stride_order
 
 
@@ -32,8 +33,6 @@ class KerasSpace(Space):
         return self.backend == "tensorflow"
 
     def module(self) -> Any:
-        from ..frameworks import keras
-
         return keras
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
@@ -169,6 +168,4 @@ class Keras2Space(KerasSpace):
     backends = (None, "tensorflow")
 
     def module(self) -> Any:
-        from ..frameworks import keras2
-
         return keras2

@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..errors import ParameterError
+from ..frameworks import lasagne
 from . import Bounds, Budget, Dim, Found, Knob, Query, Space, _ceildiv, _min, progression, stride_order
-from .onnx import Forced, level_exists, periodic, walk
+from ._search import Forced, level_exists, periodic, walk
 
 CROPS = ("valid", "full", "same")
 
@@ -59,13 +60,9 @@ class LasagneSpace(Space):
     member_names = ("crop", "filter_size")
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import lasagne
-
         return lasagne.conv_transpose_length(n, **cfg)
 
     def model(self) -> Any:
-        from ..frameworks import lasagne
-
         return lasagne.TRANSPOSED_CONV2D_LAYER
 
     def check_bounds(self, bounds: Bounds) -> None:
@@ -241,8 +238,6 @@ class LasagneSpace(Space):
         return f"output_size, accepted from L0 = {rule} to L0 + stride - 1", f"L0 = {shown} = {low}: accepted {span}"
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
-        from ..frameworks import lasagne
-
         if not self._well_formed(cfg):
             return None
         k, s, crop = cfg["filter_size"], cfg["stride"], cfg["crop"]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..errors import FrameworkError
+from ..frameworks import mxnet
 from . import Bounds, Dim, Found, Knob, Query, Space, _ceildiv, stride_order, symmetric_line
 
 
@@ -62,13 +63,9 @@ class MxnetSpace(Space):
         return self.backend == "onednn"
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import mxnet
-
         return mxnet.conv_transpose_length(n, **cfg, onednn=self.onednn)
 
     def model(self) -> Any:
-        from ..frameworks import mxnet
-
         return mxnet.DECONVOLUTION_ONEDNN if self.onednn else mxnet.DECONVOLUTION
 
     def dims(self, q: Query) -> list[Dim]:
@@ -168,8 +165,6 @@ class MxnetSpace(Space):
         return accepted
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
-        from ..frameworks import mxnet
-
         args = {x: cfg[x] for x in ("kernel", "stride", "dilate", "pad")}
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in args.values()):
             return None

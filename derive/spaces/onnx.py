@@ -27,11 +27,11 @@ SAME_LOWER, VALID), dilations, pads (None: symmetric), output_padding.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..frameworks import onnx
 from . import (
     Bounds,
     Budget,
@@ -48,6 +48,7 @@ from . import (
     progression,
     stride_order,
 )
+from ._search import Forced, level_exists, periodic, walk
 
 SAME = ("SAME_UPPER", "SAME_LOWER")
 
@@ -65,80 +66,6 @@ def _stepped(lo: int, hi: int, step: int = 1, residue: int = 0) -> range:
     """The values in max(lo, 0)..hi that are ≡ residue mod step."""
     lo = max(lo, 0)
     return range(lo + (residue - lo) % step, hi + 1, step)
-
-
-# -- a walk that knows the changes later knobs cannot avoid (shared with the lasagne space; nothing here is ONNX's)
-
-
-@dataclasses.dataclass(frozen=True)
-class Forced(Dim):
-    """An index dimension that costs a change whatever its value where its plain value is out of reach."""
-
-    # given the knobs before it (a partial index: missing keys mean "not known yet", answer 0), the changes
-    # every value of this dimension costs: 1 where the bounds or the earlier knobs leave out the plain value
-    least: Callable[[Mapping[str, Any]], int] = lambda ix: 0
-    # the values worth walking given the changes ``left`` and the ``floor`` later dimensions cannot avoid (None:
-    # every value); it drops values whose subtree is empty at this level, e.g. endless strides past a parity clash
-    within: Callable[[Mapping[str, Any], int, int], Iterable[Any]] | None = None
-
-
-def periodic(
-    values: Callable[[int | None], Iterable[int]], works: Callable[[int], bool], start: int, endless: bool
-) -> Iterator[int]:
-    """The values (``values(cap)``: those up to cap) where ``works`` holds, when from ``start`` on it repeats with
-    period 2. If it fails at ``start`` and ``start + 1`` of an endless range, it fails from ``start`` on: the range
-    is capped there.
-    """
-    cap = start - 1 if endless and not works(start) and not works(start + 1) else None
-    return (v for v in values(cap) if works(v))
-
-
-def _least(dims: list[Dim], index: Mapping[str, Any]) -> int:
-    return sum(d.least(index) for d in dims if isinstance(d, Forced))
-
-
-def walk(
-    sp: Space, dims: list[Dim], i: int, index: dict[str, Any], left: int, budget: Budget
-) -> Iterator[dict[str, Any]]:
-    """:meth:`Space._walk` that leaves room for the changes later dimensions cannot avoid.
-
-    Without it, a level one change short of an unavoidable change (a mode other than the default, an
-    output padding the stride rules out at 0) walks an endless stride or dilation range in vain.
-    """
-    if i == len(dims):
-        if left == 0:
-            yield dict(index)
-        return
-    dim, rest_dims = dims[i], dims[i + 1 :]
-    later = sum(d.counts for d in rest_dims)
-    floor = _least(rest_dims, index)  # a lower bound whatever this dimension's value
-    if left < floor:
-        return
-    plain = dim.plain(index)
-    within = getattr(dim, "within", None)
-    values = dim.values(index) if within is None else within(index, left, floor)
-    for value in values:
-        if not budget.spend():
-            return
-        cost = int(dim.counts and value != plain)
-        rest = left - cost
-        if rest < floor or rest > later:
-            if dim.counts and left == floor and cost:
-                return  # plain values come first: every later value costs too
-            continue
-        index[dim.name] = value
-        if rest >= _least(rest_dims, index):
-            yield from walk(sp, dims, i + 1, index, rest, budget)
-        del index[dim.name]
-
-
-def level_exists(sp: Space, q: Query, dims: list[Dim], index: dict[str, Any], left: int) -> bool:
-    """Whether some family has these leading index knobs and exactly ``left`` changes in the rest (True when the
-    search is cut off: then nothing is capped)."""
-    budget = Budget(100_000)
-    if any(sp.family(q, ix) is not None for ix in walk(sp, dims, len(index), dict(index), left, budget)):
-        return True
-    return budget.exhausted
 
 
 # -- ONNX ----------------------------------------------------------------------------------------
@@ -169,13 +96,9 @@ class OnnxSpace(Space):
         return self.backend or "spec"
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import onnx
-
         return onnx.conv_transpose_length(n, **cfg, implementation=self.implementation)
 
     def model(self) -> Any:
-        from ..frameworks import onnx
-
         return onnx.CONV_TRANSPOSE[self.implementation]
 
     def adjust_top(self, s: int, d: int) -> int:
@@ -448,8 +371,6 @@ class OnnxSpace(Space):
     # -- explain -----------------------------------------------------------------------------------
 
     def _well_formed(self, cfg: Mapping[str, Any]) -> bool:
-        from ..frameworks import onnx
-
         if not all(type(cfg[x]) is int for x in ("kernel_shape", "strides", "dilations", "output_padding")):
             return False
         p = cfg["pads"]
@@ -457,8 +378,6 @@ class OnnxSpace(Space):
         return pads_ok and cfg["auto_pad"] in onnx.AUTO_PADS
 
     def formula(self, n: int, cfg: Mapping[str, Any]) -> tuple[str, str]:
-        from ..frameworks import onnx
-
         k, s, p, d, a, mode = (
             cfg[x] for x in ("kernel_shape", "strides", "pads", "dilations", "output_padding", "auto_pad")
         )
@@ -492,8 +411,6 @@ class OnnxSpace(Space):
         return f"{natural} - pads[0] - pads[1]", f"{numbers} - {lo} - {hi} = {length - lo - hi}"
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
-        from ..frameworks import onnx
-
         if not self._well_formed(cfg):
             return None
         args = {x: cfg[x] for x in ("kernel_shape", "strides", "pads", "dilations", "auto_pad")}

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..errors import ParameterError
+from ..frameworks import tensorflow
+from ..machine import tensorflow_kernels
 from . import Bounds, Dim, Found, Knob, Query, Range, Space, _min, progression, stride_order
 
 
@@ -37,8 +39,6 @@ class TensorflowSpace(Space):
         """The kernels this space's calls run on (the machine's where no backend was given)."""
         if self.backend is not None:
             return self.backend
-        from ..machine import tensorflow_kernels
-
         return tensorflow_kernels().kernels
 
     def extra(self) -> dict[str, Any]:
@@ -51,13 +51,9 @@ class TensorflowSpace(Space):
     member_names = ("kernel_size",)
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import tensorflow
-
         return tensorflow.conv_transpose_length(n, **cfg, kernels=self.kernels)
 
     def model(self) -> Any:
-        from ..frameworks import tensorflow
-
         return tensorflow.CONV2D_TRANSPOSE
 
     def check_bounds(self, bounds: Bounds) -> None:
@@ -169,15 +165,11 @@ class TensorflowSpace(Space):
         )
 
     def _accepted(self, n: int, cfg: Mapping[str, Any]) -> tuple[int, int]:
-        from ..frameworks import tensorflow
-
         return tensorflow.accepted_lengths(
             n, cfg["kernel_size"], cfg["strides"], cfg["padding"], cfg["dilations"], kernels=self.kernels
         )
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
-        from ..frameworks import tensorflow
-
         args = {x: cfg[x] for x in ("kernel_size", "strides", "padding", "dilations")}
         shown = ", ".join(f"{x}={v!r}" for x, v in args.items() if x != "dilations" or v != 1)
         return f"{self.forward_operation}({shown})", lambda length: tensorflow.conv_length(

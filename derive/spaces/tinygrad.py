@@ -6,8 +6,9 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from ..frameworks import tinygrad
 from . import Bounds, Knob
-from .paddle import PairedSpace, _num
+from ._paired import PairedSpace, formula_number
 
 
 class TinygradSpace(PairedSpace):
@@ -32,13 +33,9 @@ class TinygradSpace(PairedSpace):
     )
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import tinygrad
-
         return tinygrad.conv_transpose_length(n, **cfg)
 
     def model(self) -> Any:
-        from ..frameworks import tinygrad
-
         return tinygrad.CONV_TRANSPOSE2D
 
     def adjust_top(self, s: int, d: int) -> int:
@@ -74,15 +71,13 @@ class TinygradSpace(PairedSpace):
         lo, hi = tuple(p) if pair else (p, p)
         value = (n - 1) * s + d * (k - 1) + 1 - lo - hi + a
         pads = " - padding[0] - padding[1]" if pair else " - 2·padding"
-        shown = f" - {_num(lo)} - {_num(hi)}" if pair else f" - 2·{_num(lo)}"
+        shown = f" - {formula_number(lo)} - {formula_number(hi)}" if pair else f" - 2·{formula_number(lo)}"
         return (
             f"(n-1)·stride + dilation·(kernel_size-1) + 1{pads} + output_padding",
-            f"({n}-1)·{s} + {d}·({k}-1) + 1{shown} + {_num(a)} = {value}",
+            f"({n}-1)·{s} + {d}·({k}-1) + 1{shown} + {formula_number(a)} = {value}",
         )
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
-        from ..frameworks import tinygrad
-
         if not self._well_formed(cfg):
             return None
         args = {x: cfg[x] for x in ("kernel_size", "stride", "dilation", "padding")}

@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..frameworks import torch
 from . import Bounds, Dim, Found, Knob, Query, Space, stride_order, symmetric_line
 
 
@@ -27,13 +28,9 @@ class TorchSpace(Space):
     member_names = ("padding", "kernel_size")
 
     def call(self, n: int, cfg: Mapping[str, Any]) -> int:
-        from ..frameworks import torch
-
         return torch.conv_transpose_length(n, **cfg)
 
     def model(self) -> Any:
-        from ..frameworks import torch
-
         return torch.CONV_TRANSPOSE1D
 
     def dims(self, q: Query) -> list[Dim]:
@@ -97,8 +94,6 @@ class TorchSpace(Space):
         return f"output_size, accepted from L0 = {base} to L0 + stride - 1", f"L0 = {numbers} = {low}: accepted {span}"
 
     def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
-        from ..frameworks import torch
-
         args = {x: cfg[x] for x in ("kernel_size", "stride", "padding", "dilation")}
         if not all(isinstance(v, int) for v in args.values()):
             return None
