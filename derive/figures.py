@@ -34,7 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import FrameworkError, ParameterError
+from .errors import DeriveError, FrameworkError, ParameterError
+from .explain import explain
+from .frameworks import jax, onnx, paddle
+from .spaces import Space, space
 
 FORMATS = ("svg", "tikz")
 
@@ -186,14 +189,10 @@ def crop_before(sp: Any, n: int, cfg: Mapping[str, Any], length: int) -> tuple[i
     d = _int("dilation", _value(cfg, sp, "dilation"))
     K = d * (k - 1) + 1
     if fw == "onnx":
-        from .frameworks import onnx
-
         impl = "reference" if sp.backend == "reference" else "spec"
         lo, _ = onnx.transpose_pads(n, **cfg, implementation=impl)
         return lo, d, f"the pads ONNX's {impl} removes from the full output (begin {lo})"
     if fw == "paddle":
-        from .frameworks import paddle
-
         lo, _, d_used = paddle._pads_and_dilation({**cfg, "n": n})
         return lo, d_used, f"Paddle's padding before, computed from the input length n (begin {lo})"
     padding = cfg[sp.role("padding")] if sp.knob("padding") is not None else _value(cfg, sp, "mode", 0)
@@ -203,8 +202,6 @@ def crop_before(sp: Any, n: int, cfg: Mapping[str, Any], length: int) -> tuple[i
         if padding == "SAME_LOWER":  # strides 1: a plain convolution of the input
             return (K - 1) // 2, d, "pads (⌈(K-1)/2⌉, ⌊(K-1)/2⌋) of the input"
         if isinstance(padding, str):
-            from .frameworks import jax
-
             before, _ = jax.transpose_padding(k, s, padding.upper(), d)
             return K - 1 - before, d, f"K - 1 - {before}: JAX's pads of the stride-stretched input"
         pair = _pair(padding) or ((padding, padding) if isinstance(padding, int) else None)
@@ -241,8 +238,6 @@ def taps(framework: Any, n: int, *, backend: str | None = None, **kwargs: Any) -
         ParameterError: unknown arguments, a missing kernel or output_shape, a padding that cannot be drawn.
         FrameworkError: the framework refuses the call (its own message).
     """
-    from .spaces import Space, space
-
     sp = framework if isinstance(framework, Space) else space(framework, backend)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ParameterError("n", "must be a positive integer", n)
@@ -261,9 +256,6 @@ def length_plot(
     framework: Any, n: int, *, backend: str | None = None, ns: Sequence[int] | None = None, **kwargs: Any
 ) -> LengthPlot:
     """The call's length and the accepted range (the forward convolution's preimage) over ``ns`` (default 1..n+3)."""
-    from .explain import explain
-    from .spaces import Space, space
-
     sp = framework if isinstance(framework, Space) else space(framework, backend)
     values = tuple(ns) if ns is not None else tuple(range(1, max(n + 3, 6) + 1))
     found = [explain(sp, m, **kwargs) for m in values]
@@ -279,9 +271,6 @@ def explain_figure(
 ) -> Figure:
     """What ``derive explain --svg`` draws: per axis the taps (both ends of the accepted range when the caller
     chooses the length) and the length over n."""
-    from .explain import explain
-    from .spaces import space
-
     sp = space(framework, backend)
     panels: list[Taps | LengthPlot] = []
     for n, row in zip(ns, rows, strict=True):
@@ -309,10 +298,6 @@ def samples(framework: str, n: int = 3, kernel: int = 3, stride: int = 2, limit:
     plus an output padding of 1 where there is one: the chapter pictures. Calls the framework refuses are left out;
     where the caller chooses the length (TensorFlow's output_shape), both ends of the accepted range are drawn.
     """
-    from .errors import DeriveError
-    from .explain import explain
-    from .spaces import space
-
     sp = space(framework)
     base = {sp.role("kernel"): kernel, sp.role("stride"): stride}
     mode, padding, adjust, target = (sp.knob(r) for r in ("mode", "padding", "adjust", "target"))
