@@ -2,9 +2,10 @@
 
 A proof script is a plain Python file under ``proofs/`` that defines ``CLAIMS`` (a list of
 :class:`~derive.claims.Claim`) and ends with ``if __name__ == "__main__": raise SystemExit(main(CLAIMS))``
-so that it runs on its own; ``derive prove`` runs them all. A script may also define
-``DERIVATIONS`` (a list of :class:`~derive.derivation.Derivation`): the step-by-step derivations
-that ``derive docs`` proves and writes into its framework's chapter.
+(``main`` from :mod:`derive.script`, which runs the command line: the catalogue never imports it) so that it
+runs on its own; ``derive prove`` runs them all. A script may also define ``DERIVATIONS`` (a list of
+:class:`~derive.derivation.Derivation`): the step-by-step derivations that ``derive docs`` proves and writes
+into its framework's chapter.
 """
 
 from __future__ import annotations
@@ -240,13 +241,3 @@ def summary_lines(report: Report, width: int | None = None) -> list[str]:
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-def main(claims: list[Claim] | None = None, argv: Sequence[str] | None = None) -> int:
-    """Entry point of a proof script run on its own: ``python proofs/<name>.py [derive prove options]``."""
-    from .cli import main as cli_main
-
-    if claims is None:
-        return cli_main(["prove", *(argv or sys.argv[1:])])
-    caller = sys.argv[0]
-    return cli_main(["prove", caller, *(argv if argv is not None else sys.argv[1:])])

@@ -17,11 +17,11 @@ from dataclasses import replace
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import caffe as C
 from derive.lengths import FloorAffine
+from derive.script import main
 
 # calls are pycaffe NetSpec layers (``from caffe import layers as L``) on a 1-D input blob
 

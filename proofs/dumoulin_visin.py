@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.lengths import conv_length, effective_kernel, transposed_length
+from derive.script import main
 
 i, k, s, d, m, ip = sp.symbols("i k s d m i'", integer=True, positive=True)
 p = sp.Symbol("p", integer=True, nonnegative=True)

@@ -25,13 +25,13 @@ from dataclasses import replace
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import flax as FL
 from derive.frameworks import jax as J
 from derive.frameworks import torch as TO
 from derive.lengths import FloorAffine
+from derive.script import main
 
 n, L, K, s = sp.symbols("n L K s", integer=True, positive=True)
 p, q, a = sp.symbols("p q a", integer=True)

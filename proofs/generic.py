@@ -10,8 +10,8 @@ import sympy as sp
 
 from derive import families as F
 from derive import lengths
-from derive.catalogue import main
 from derive.claims import Claim
+from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 p, q, a = sp.symbols("p q a", integer=True, nonnegative=True)

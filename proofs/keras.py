@@ -22,13 +22,13 @@ from __future__ import annotations
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import jax as J
 from derive.frameworks import keras as KR
 from derive.frameworks import tensorflow as T
 from derive.frameworks import torch as TO
+from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 a, X = sp.symbols("a X", integer=True, nonnegative=True)

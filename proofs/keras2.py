@@ -19,11 +19,11 @@ from __future__ import annotations
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import keras2 as K2
 from derive.frameworks import tensorflow as T
+from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 a = sp.Symbol("a", integer=True, nonnegative=True)

@@ -16,10 +16,10 @@ from dataclasses import replace
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import lasagne as LA
+from derive.script import main
 
 n, L, k, s, X = sp.symbols("n L k s X", integer=True, positive=True)
 c = sp.Symbol("c", integer=True, nonnegative=True)

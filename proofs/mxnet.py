@@ -20,10 +20,10 @@ from dataclasses import replace
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import mxnet as M
+from derive.script import main
 
 n, L, k, s, d, X = sp.symbols("n L k s d X", integer=True, positive=True)
 p, a = sp.symbols("p a", integer=True, nonnegative=True)

@@ -28,10 +28,10 @@ from itertools import combinations
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import onnx as O
+from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 p, q = sp.symbols("p q", integer=True, nonnegative=True)

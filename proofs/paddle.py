@@ -19,11 +19,11 @@ from dataclasses import replace
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import paddle as P
 from derive.lengths import FloorAffine
+from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 p, q, a, X = sp.symbols("p q a X", integer=True, nonnegative=True)

@@ -23,10 +23,10 @@ from __future__ import annotations
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.frameworks import keras as KR
 from derive.frameworks import keras2 as K2
+from derive.script import main
 
 k, s, d = sp.symbols("k s d", integer=True, positive=True)
 a = sp.Symbol("a", integer=True, nonnegative=True)

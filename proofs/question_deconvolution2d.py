@@ -31,10 +31,10 @@ from __future__ import annotations
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.frameworks import keras2 as K2
 from derive.frameworks import tensorflow as T
+from derive.script import main
 
 n, h, k, s = sp.symbols("n h k s", integer=True, positive=True)
 X = sp.Symbol("X", integer=True, nonnegative=True)

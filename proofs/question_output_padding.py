@@ -28,9 +28,9 @@ from __future__ import annotations
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.frameworks import keras2 as K2
+from derive.script import main
 
 n, L, k, s = sp.symbols("n L k s", integer=True, positive=True)
 a = sp.Symbol("a", integer=True, nonnegative=True)

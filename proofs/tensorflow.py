@@ -22,11 +22,11 @@ from dataclasses import replace
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import tensorflow as T
 from derive.lengths import FloorAffine
+from derive.script import main
 
 n, L, X = sp.symbols("n L X", integer=True, nonnegative=True)
 k, s, d = sp.symbols("k s d", integer=True, positive=True)

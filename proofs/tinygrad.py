@@ -16,11 +16,11 @@ from dataclasses import replace
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import tinygrad as TG
 from derive.lengths import FloorAffine
+from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 lo, hi, a = sp.symbols("lo hi a", integer=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sympy as sp
 
 from derive import families as F
-from derive.catalogue import main
 from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import torch as T
+from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
 p, a, X = sp.symbols("p a X", integer=True, nonnegative=True)
