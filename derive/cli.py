@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from .errors import DeriveError, ParameterError
+from .grammar import GRAMMAR
 
 
 class _Parser(argparse.ArgumentParser):
@@ -197,6 +198,12 @@ def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, l
             )
         kwargs[key] = _framework_value(key, value)
     ns = _lengths("--n", args.n)
+    required = [p.name for p in inspect.signature(fn).parameters.values()
+                if p.name != "n" and p.default is inspect.Parameter.empty and p.kind is not p.VAR_KEYWORD]  # fmt: skip
+    missing = [name for name in required if name not in kwargs]
+    if missing:
+        flags = ", ".join(f"--{name.replace('_', '-')}" for name in missing)
+        raise ParameterError(flags, f"is required by {args.what} {args.op}", None)
     # one 1-D call per axis (every framework, every operation): comma lists are split as explain splits them
     results: list[Any] = []
     for n, row in zip(ns, _per_axis(kwargs, len(ns)), strict=True):
@@ -249,6 +256,13 @@ def _format(value: Any) -> str:
     return str(value)
 
 
+def _json_value(value: Any) -> Any:
+    """One axis's result in JSON: a length, ``[lo, hi]``, or null for an empty interval."""
+    if isinstance(value, _Interval) and value[0] > value[1]:
+        return None
+    return list(value) if isinstance(value, tuple) else value
+
+
 def cmd_shape(args: argparse.Namespace, extra: list[str]) -> int:
     if args.what in GENERIC:
         if extra:
@@ -257,7 +271,8 @@ def cmd_shape(args: argparse.Namespace, extra: list[str]) -> int:
     else:
         label, results = _shape_framework(args, extra)
     if args.json:
-        print(json.dumps({"query": label, "n": args.n, "result": results if len(results) > 1 else results[0]}))
+        ns = [_int("n", v) for v in _axes("n", args.n) or []]
+        print(json.dumps({"query": label, "n": ns, "result": [_json_value(r) for r in results]}))
     elif args.what == "same-padding":
         print(" ".join(f"{lo}:{hi}" for lo, hi in results))
     else:
@@ -344,7 +359,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
         inputs = document.collect(args.paths, report=report, catalogue=loaded)
         docs_ok, docs_facts, docs_lines = _docs(inputs, Path(args.docs), Path(args.pdf), args.no_pdf, False)
     if args.json:
-        print(json.dumps({**catalogue.as_json(report), **({"docs": docs_facts} if args.docs else {})}, indent=1))
+        print(json.dumps({**catalogue.as_json(report), "docs": docs_facts}, indent=1))  # null without --docs
     else:
         import shutil  # here, not at the top: the fast commands start without it
 
@@ -391,12 +406,15 @@ def _docs(inputs: Any, out: Any, pdf: Any, no_pdf: bool, check: bool) -> tuple[b
         lines.append(
             f"{len(files) - len(stale)} of {len(files)} files up to date" + ("; run 'derive docs'" * bool(stale))
         )
-        return not stale and inputs.ok, {"ok": not stale and inputs.ok, "stale": stale, **facts}, lines
+        ok = not stale and inputs.ok
+        nothing = {"files": [], "pdf": None, "pdf_status": "not asked", "latex_problems": []}  # one layout
+        return ok, {"ok": ok, "stale": list(stale), **nothing, **facts}, lines
     written = document.write(files, out)
     build = None if no_pdf else document.build_pdf(out, pdf)
     ok = inputs.ok and (build is None or build.status != "failed") and not (build and build.problems)
     facts = {
         "ok": ok,
+        "stale": [],
         "files": [str(p) for p in written],
         "pdf": str(build.pdf) if build and build.pdf else None,
         "pdf_status": "not asked" if build is None else build.status,
@@ -495,25 +513,23 @@ def _bounds(args: argparse.Namespace) -> Any:
     return Bounds(**ranges, modes=modes)
 
 
-def _rank_name(operation: str, rank: int) -> str:
-    """The layer of ``rank`` axes: ``Conv1DTranspose`` -> ``Conv2DTranspose``, ``ConvTranspose1d`` -> ``...2d``."""
-    if rank == 1:
-        return operation
-    for one, many in (("1DTranspose", f"{rank}DTranspose"), ("Transpose1d", f"Transpose{rank}d"),
-                      ("conv1d_transpose", f"conv{rank}d_transpose"), ("deconvolution_1d", f"deconvolution_{rank}d")):
-        operation = operation.replace(one, many)  # fmt: skip
-    return operation
+def _paste(answers: Sequence[Any]) -> str:
+    """The simplest member of each axis's first family as one call to paste (the N-d layer for several)."""
+    from .calls import NoCallError, call, rank_name
 
-
-def _paste(answer: Any, rank: int) -> str:
-    """The family's simplest member as a call to paste (one value for every axis)."""
-    sp = answer.space
-    return f"{_rank_name(sp.operation, rank)}({sp.show(answer.first)})"
+    try:
+        return call(answers[0].space, [a.first for a in answers])
+    except NoCallError as e:
+        layer = rank_name(answers[0].space.operation, len(answers))
+        return f"none: one {layer} takes one {e.name} for every axis, and these axes need different ones"
 
 
 def _solution_lines(sol: Any, axes: str, marks: list[tuple[str | None, bool]] | None = None,
-                    rank: int = 1) -> list[str]:  # fmt: skip
-    head = f"{_rank_name(sol.operation, rank)}{axes}: n={sol.n} -> {sol.out}"
+                    rank: int = 1, example: str | None = None) -> list[str]:  # fmt: skip
+    """The lines of one axis group; ``example`` is the call to paste (None: the caller prints it)."""
+    from .calls import rank_name
+
+    head = f"{rank_name(sol.operation, rank)}{axes}: n={sol.n} -> {sol.out}"
     if not sol.answers:
         out = [f"{head}: nothing fits", f"  why: {sol.why}"]
         out += [f"  nearest: {x.length} with {x.text}" for x in sol.nearest]
@@ -529,7 +545,8 @@ def _solution_lines(sol: Any, axes: str, marks: list[tuple[str | None, bool]] | 
         else:
             mark = f"  [{length}: {sol.out} only at n={sol.n}]" if every else f"  [{length}]"
         out.append(f"  {a.text}{mark}")
-    out.append(f"  e.g. {_paste(sol.answers[0], rank)}")
+    if example:
+        out.append(f"  e.g. {example}")
     if sol.capped is not None:
         out.append(f"  (the open search gave up before its first answer: these are the simplest with every open "
                    f"knob <= {sol.capped})")  # fmt: skip
@@ -542,22 +559,27 @@ def _solution_lines(sol: Any, axes: str, marks: list[tuple[str | None, bool]] | 
     return out
 
 
-def _solution_json(sol: Any) -> dict[str, Any]:
+def _answer_json(a: Any, length: str | None, every_n: bool) -> dict[str, Any]:
+    return {
+        "text": a.text,
+        "fixed": dict(a.family.fixed),
+        "free": [{"knob": k, "start": s, "step": t} for k, s, t in a.family.free],
+        "count": a.count,
+        "first": a.first,
+        "length": length,
+        "every_n": every_n,
+    }
+
+
+def _solution_json(sol: Any, marks: list[tuple[str | None, bool]]) -> dict[str, Any]:
+    """One axis of ``solve --json`` (the layout the README documents; a formula --out has the same keys)."""
     return {
         "framework": sol.framework,
         "operation": sol.operation,
         "n": sol.n,
         "out": sol.out,
-        "answers": [
-            {
-                "text": a.text,
-                "fixed": dict(a.family.fixed),
-                "free": [{"knob": k, "start": s, "step": t} for k, s, t in a.family.free],
-                "count": a.count,
-                "first": a.first,
-            }
-            for a in sol.answers
-        ],
+        "domain": None,
+        "answers": [_answer_json(a, length, proved) for a, (length, proved) in zip(sol.answers, marks, strict=True)],
         "complete": sol.complete,
         "capped": sol.capped,
         "why": sol.why,
@@ -576,7 +598,7 @@ def cmd_solve(args: argparse.Namespace, extra: list[str] | None = None) -> int:
         if getattr(args, role) is not None:
             raise ParameterError(f"--{role}", "is given twice (as itself and by the framework's name)", text)
         setattr(args, role, text)
-    if args.padding is not None and not args.padding.replace("..", "").isdigit():
+    if args.padding is not None and args.padding[:1].isalpha():
         modes.append(args.padding)  # --padding same: the framework's padding mode, as explain and port take it
         args.padding = None
     args.mode = (args.mode or []) + modes or None
@@ -585,17 +607,22 @@ def cmd_solve(args: argparse.Namespace, extra: list[str] | None = None) -> int:
     ns, outs = _lengths("--n", args.n), _lengths("--out", args.out)
     sols = S.solve_axes(args.framework, tuple(ns), tuple(outs), _bounds(args), limit=limit, backend=args.backend)
     if args.json:
-        print(json.dumps({"axes": [{**_solution_json(s), "every_n": S.every_n(s)} for s in sols]}))
+        print(json.dumps({"axes": [_solution_json(s, S.every_n(s)) for s in sols]}, default=str))
     else:
         groups: dict[int, list[int]] = {}
         for i, sol in enumerate(sols):
             groups.setdefault(id(sol), []).append(i)
+        # one group for every axis: its simplest member on each; groups that differ: one call after them all
+        together = len(groups) == 1 and sols[0].answers
         for i, sol in enumerate(sols):
             axes = groups[id(sol)]
             if axes[0] != i:
                 continue
-            label = "" if len(sols) == 1 else f" (axis {', '.join(map(str, axes))})"
-            print("\n".join(_solution_lines(sol, label, S.every_n(sol), len(sols))))
+            label = f" (axis {', '.join(map(str, axes))})" if len(groups) > 1 else " (each axis)" * (len(sols) > 1)
+            example = _paste([sol.answers[0]] * len(sols)) if together else None
+            print("\n".join(_solution_lines(sol, label, S.every_n(sol), len(sols), example)))
+        if not together and all(s.answers for s in sols):
+            print(f"e.g. {_paste([s.answers[0] for s in sols])}")
     return 0 if all(s.answers for s in sols) else 1
 
 
@@ -609,9 +636,19 @@ def _solve_every(args: argparse.Namespace, limit: int | None) -> int:
         raise ParameterError("--out", "takes one formula (every axis answers the same)", args.out)
     sol = S.solve_every(args.framework, args.out, _bounds(args), limit=limit, backend=args.backend)
     if args.json:
-        answers = [{"text": e.answer.text, "first": e.answer.first, "count": e.answer.count} for e in sol.answers]
-        facts = {"framework": sol.framework, "operation": sol.operation, "out": str(sol.out), "domain": sol.domain}
-        print(json.dumps({**facts, "answers": answers, "complete": sol.complete}, default=str))
+        axis = {
+            "framework": sol.framework,
+            "operation": sol.operation,
+            "n": None,
+            "out": str(sol.out),
+            "domain": sol.domain,
+            "answers": [_answer_json(e.answer, str(sol.out), True) for e in sol.answers],
+            "complete": sol.complete,
+            "capped": None,
+            "why": None if sol.answers else f"none of the {sol.tried} families that give it at one n does for every n",
+            "nearest": [],
+        }
+        print(json.dumps({"axes": [axis]}, default=str))
         return 0 if sol.answers else 1
     head = f"{sol.operation}: length {sol.out} for every n ({sol.domain}), proved for each family"
     if not sol.answers:
@@ -620,7 +657,7 @@ def _solve_every(args: argparse.Namespace, limit: int | None) -> int:
     print(head + ", simplest first")
     for e in sol.answers:
         print(f"  {e.answer.text}")
-    print(f"  e.g. {_paste(sol.answers[0].answer, 1)}")
+    print(f"  e.g. {_paste([sol.answers[0].answer])}")
     if not sol.complete or (limit is not None and len(sol.answers) == limit):
         print("  ... more: raise --limit, or bound the knobs and use --all")
     return 0
@@ -642,11 +679,30 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
     if args.json:
         print(json.dumps({"axes": [E.as_json(e) for e in found]}))
     else:
+        if len(found) > 1:
+            print(_nd_head(args, rows, found))
         for i, e in enumerate(found):
             if len(found) > 1:
                 print(f"axis {i}:")
             print("\n".join(E.lines(e)))
     return 0 if all(e.refused is None for e in found) else 1
+
+
+def _nd_head(args: argparse.Namespace, rows: list[dict[str, Any]], found: list[Any]) -> str:
+    """The layer of several axes as asked, with its lengths: ``...Conv2DTranspose(...) on n=(4, 4): (16, 16)``."""
+    from .calls import NoCallError, call, rank_name
+    from .spaces import space
+
+    sp = space(args.framework, args.backend)
+    if any(e.length is None and not e.refused for e in found):  # tensorflow: the caller passes the length
+        shown = f"as {sp.role('target')} says" if sp.knob("target") else "-"
+    else:
+        shown = "(" + ", ".join("refused" if e.length is None else str(e.length) for e in found) + ")"
+    try:
+        text = call(sp, [sp.bind(row) for row in rows])
+    except NoCallError as e:
+        text = f"{rank_name(sp.operation, len(rows))} (no one call: the axes need different values of {e.name})"
+    return f"{text} on n=({', '.join(str(e.n) for e in found)}): {shown}"
 
 
 def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
@@ -701,11 +757,34 @@ def knob_lines(framework: str) -> list[str]:
     return out
 
 
+def knobs_json(framework: str) -> dict[str, Any]:
+    """``knobs_lines`` as data: one entry of ``derive knobs --json``."""
+    from .spaces import space
+
+    sp = space(framework)
+    knobs = []
+    for k in sp.knobs:
+        required = k.role == "kernel" or (k.role == "target" and sp.needs_target)
+        knobs.append({"flag": "--" + k.name.replace("_", "-"), "name": k.name, "role": k.role,
+                      "required": required, "default": None if required else k.default, "rule": k.rule})  # fmt: skip
+    return {
+        "framework": sp.framework,
+        "operation": sp.operation,
+        "forward_operation": sp.forward_operation,
+        "knobs": knobs,
+        "modes": list(sp.modes),
+        "backends": list(sp.backends),
+    }
+
+
 def cmd_knobs(args: argparse.Namespace) -> int:
     from .spaces import covered
 
     names = [args.framework] if args.framework else list(covered())
-    print("\n".join(line for name in names for line in knob_lines(name)))
+    if args.json:
+        print(json.dumps({"frameworks": [knobs_json(name) for name in names]}, default=str))
+    else:
+        print("\n".join(line for name in names for line in knob_lines(name)))
     return 0
 
 
@@ -745,6 +824,8 @@ def build_parser() -> _Parser:
         help="prove a proposition over the integers",
         description="Free names are positive integers, except names an --assume mentions, which are integers "
         "constrained only by the assumptions.",
+        epilog=GRAMMAR,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("proposition", help='e.g. "ceiling(n/s) == floor((n+s-1)/s)"')
     check.add_argument("--assume", action="append", default=[], help="a hypothesis (repeatable)")
@@ -831,6 +912,7 @@ def build_parser() -> _Parser:
         "(as the framework spells it) with its role, default and rule, the padding modes and the backends.",
     )
     knobs.add_argument("framework", nargs="?", help="a framework name (default: every framework covered)")
+    knobs.add_argument("--json", action="store_true", help="machine-readable output")
 
     port = sub.add_parser(
         "port",

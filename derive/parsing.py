@@ -1,26 +1,7 @@
 """Parse propositions typed by users into SymPy, without ``eval``.
 
-The grammar ``derive check`` (and ``solve --out``) accepts, loosest binding first:
-
-==========================  =====================================================================
-``a <-> b``                 equivalence (one per bracket level; brackets to chain)
-``a -> b``                  implication, right-associative (``a -> b -> c`` is ``a -> (b -> c)``)
-``a or b``, ``a and b``     disjunction, conjunction; ``not a`` negation
-``x == y``, ``x != y``      equality; between two truth values it is equivalence / exclusive or
-``x < y <= z``              ``<``, ``<=``, ``>``, ``>=``, chained as in Python (``x < y and y <= z``)
-``+ - * / // % **``         arithmetic: ``/`` exact (rational), ``a // b`` is ``floor(a/b)``, ``a % b``
-                            is ``Mod(a, b)`` (the sign of ``b``, as Python); ``**`` takes an integer
-                            constant exponent from 0 to 64
-integers, names             every other name is an integer variable; ``True``, ``False``
-==========================  =====================================================================
-
-Functions (positional arguments only): ``floor(x)``, ``ceiling(x)`` (``ceil``), ``Abs(x)`` (``abs``),
-``Mod(x, y)`` (``mod``), ``Max(x, ...)``/``Min(x, ...)`` (``max``/``min``, one or more arguments),
-``Eq(x, y)``, ``Ne(x, y)`` (as ``==`` and ``!=``), ``Implies(a, b)``, ``Equivalent(a, b, ...)`` (all
-equal), ``Piecewise((x, cond), ..., (y, True))``. ``->`` and ``<->`` work inside brackets and
-arguments too (``(a -> b) and c``). Arithmetic takes numbers and comparisons, ``and``/``or``/``not``
-truth values; anything else, a division by a constant zero, or a literal with more than
-:data:`MAX_DIGITS` digits is refused with a :class:`~derive.errors.ParameterError` naming it.
+The grammar (``derive check --help`` prints it) is :data:`derive.grammar.GRAMMAR`, appended below; a
+proposition outside it is refused with a :class:`~derive.errors.ParameterError` naming what is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +12,9 @@ from collections.abc import Callable, Mapping
 import sympy as sp
 
 from .errors import ParameterError
+from .grammar import GRAMMAR
+
+__doc__ = (__doc__ or "") + "\n" + GRAMMAR
 
 #: name -> (SymPy function, least and most number of arguments; None: no upper end)
 SIGNATURES: dict[str, tuple[Callable[..., sp.Basic], int, int | None]] = {

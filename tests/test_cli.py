@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,7 @@ def test_shape_json(capsys):
     assert (
         main(["shape", "preimage", "--n", "20", "--kernel", "3", "--stride", "10", "--padding", "same", "--json"]) == 0
     )
-    assert json.loads(capsys.readouterr().out) == {"query": "preimage", "n": "20", "result": [191, 200]}
+    assert json.loads(capsys.readouterr().out) == {"query": "preimage", "n": [20], "result": [[191, 200]]}
 
 
 CHECKS = [
@@ -107,6 +108,27 @@ BAD = [
     (["check", "__import__('os')"], "'proposition' contains unsupported syntax"),
     (["check", "n > 1", "--timeout", "soon"], "invalid float value"),
     (["frobnicate"], "invalid choice"),
+    (["shape", "torch", "conv", "--n", "4", "--kernel-size", "3", "--padding", "²"], "Invalid padding string '²'"),
+    (["shape", "torch", "conv", "--n", "4", "--padding", "2"], "'--kernel-size' is required by torch conv"),
+    (["shape", "torch", "conv", "--n", "4", "--kernel-size", "²"], "'kernel_size' must be an integer (got '²')"),
+    (["shape", "forward", "--n", "4", "--kernel", "²"], "'kernel' must be an integer (got '²')"),
+    (["shape", "forward", "--n", "4", "--kernel", "3", "--padding=--5"], "'padding' must be an int"),
+    (["shape", "torch", "conv", "--n", "4", "--kernel-size", "3", "--padding=--5"], "Invalid padding string '--5'"),
+    (["explain", "torch", "--n", "4", "--kernel-size", "²"], "'kernel_size' must be an integer (got '²')"),
+    (["solve", "torch", "--n", "4", "--out", "8", "--padding=--5"], "'--padding' must be an integer or a range"),
+    (["solve", "torch", "--n", "4", "--out", "8", "--kernel-size", "²"], "'--kernel' must be an integer or a range"),
+    (["port", "keras", "torch", "--kernel-size", "²"], "'kernel_size' must be a positive integer"),
+    (["check", "n == n", "--timeout", "nan"], "must be seconds above 0"),
+    (["check", "n == n", "--timeout", "inf"], "must be seconds above 0"),
+    (["check", "n == n", "--timeout", "0"], "must be seconds above 0"),
+    (["check", "floor() == 1"], "'floor' takes 1 argument (0 given)"),
+    (["check", "Mod(n) == 1"], "'Mod' takes 2 arguments (1 given)"),
+    (["check", "Eq(n)"], "'Eq' takes 2 arguments (1 given)"),
+    (["check", "n // 0 == 1"], "divides by zero"),
+    (["check", "Mod(n, n - n) == 1"], "divides by zero"),
+    (["shape", "torch", "conv-transpose", "--n", "4", "--kernel-size", "3", "--stride", "2", "--padding", "1,1"],
+     "'--padding' must have one value per axis of --n (1)"),
+    (["shape", "onnx", "conv", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,1,1"], "'--pads' must have 1 or 2"),
 ]
 
 
@@ -156,3 +178,157 @@ def test_knobs_lists_what_the_queries_take(framework, lines, capsys):
     assert main(["knobs", framework]) == 0
     out = capsys.readouterr().out.splitlines()
     assert all(line in out for line in lines)
+
+
+# -- issue 14: every framework, every axis, one JSON layout per command ------------------------
+
+PER_AXIS = [
+    ("torch", "accepted", ["--kernel-size", "3", "--stride", "2"]),
+    ("torch", "conv-transpose", ["--kernel-size", "3", "--stride", "2", "--output-padding", "1,0"]),
+    ("paddle", "accepted", ["--kernel-size", "3", "--stride", "2"]),
+    ("onnx", "accepted", ["--kernel-shape", "3", "--strides", "2"]),
+    ("onnx", "conv-transpose", ["--kernel-shape", "3,2", "--strides", "2"]),
+    ("chainer", "accepted", ["--ksize", "3", "--stride", "2"]),
+    ("mxnet", "accepted", ["--kernel", "3", "--stride", "2"]),
+    ("keras", "conv-transpose", ["--kernel-size", "3", "--strides", "2", "--padding", "same"]),
+]
+
+
+def _printed(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv) == 0, capsys.readouterr().err
+    return capsys.readouterr().out.strip()
+
+
+@pytest.mark.parametrize(("framework", "op", "flags"), PER_AXIS, ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_shape_framework_answers_each_axis_as_its_own_call(framework, op, flags, capsys):
+    """`--n 4,5` (and comma-listed flags) print what the one-axis calls print, axis by axis, for every framework."""
+    both = _printed(["shape", framework, op, "--n", "4,5", *flags], capsys)
+    alone = []
+    for i, n in enumerate(("4", "5")):
+        own = [v.split(",")[i] if "," in v else v for v in flags]
+        alone.append(_printed(["shape", framework, op, "--n", n, *own], capsys))
+    assert both == " ".join(alone)
+
+
+def test_shape_accepted_per_axis_torch(capsys):
+    """Issue 14's torch case: 4 and 5 with kernel 3, stride 2 accept 9..10 and 11..12 (not one mixed range)."""
+    assert _printed(["shape", "torch", "accepted", "--n", "4,5", "--kernel-size", "3", "--stride", "2"], capsys) == (
+        "9..10 11..12"
+    )
+
+
+@pytest.mark.parametrize("framework", ["keras", "keras2"])
+def test_solve_max_bounds_only_the_knobs_a_framework_has(framework, capsys):
+    """`solve keras --max 8 --all` answers (Keras has no integer padding for --max to bound) and lists 4n first."""
+    assert main(["solve", framework, "--n", "4", "--out", "16", "--max", "8", "--all"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "  kernel_size=1..4, strides=4  [4*n for every n]"
+    assert out[-1].startswith("  (all ") and "within the bounds" in out[-1]
+
+
+def _documented_keys() -> dict[str, tuple[list[str], dict[str, list[str]]]]:
+    """The README's JSON table: each command's keys and, per nested list, its entries' keys."""
+    readme = (ROOT / "README.md").read_text()
+    table = {}
+    for command, keys, entries in re.findall(r"^\| `(\w+)` \|(.*?)\|(.*?)\|$", readme, flags=re.M):
+        top = re.findall(r"`(\w+)`", keys.split("(")[0] if command == "prove" else keys)
+        nested = {}
+        for part in entries.split(";"):
+            name, colon, rest = part.partition(":")
+            if colon and "`" in rest and not rest.strip().startswith("a length"):
+                nested[name.strip(" `")] = re.findall(r"`(\w+)`", rest)
+        table[command] = (top, nested)
+    return table
+
+
+JSON_RUNS = [
+    ("shape", ["shape", "torch", "accepted", "--n", "4,5", "--kernel-size", "3", "--stride", "2"]),
+    ("check", ["check", "floor(n/s) == ceiling(n/s)"]),
+    ("prove", ["prove", "proofs/generic.py", "-k", "generic/explicit-pads/forward-is-monotone", "--jobs", "1"]),
+    ("solve", ["solve", "torch", "--n", "4,5", "--out", "8,10", "--limit", "2"]),
+    ("solve", ["solve", "torch", "--out", "2*n", "--limit", "1"]),
+    ("solve", ["solve", "caffe", "--n", "4", "--out", "1000", "--stride", "1", "--kernel", "1..2"]),
+    ("explain", ["explain", "keras", "--n", "4,4", "--kernel-size", "3", "--strides", "2"]),
+    ("port", ["port", "keras", "torch", "--kernel-size", "3", "--strides", "2", "--padding", "same"]),
+    ("knobs", ["knobs", "tensorflow"]),
+    ("knobs", ["knobs"]),
+]
+
+
+def _entries(value: object, name: str) -> list[dict]:
+    """Every dict in a list under the key ``name``, at any depth."""
+    if isinstance(value, list):
+        return [e for v in value for e in _entries(v, name)]
+    if not isinstance(value, dict):
+        return []
+    own = [e for e in value.get(name, []) if isinstance(e, dict)] if isinstance(value.get(name), list) else []
+    return own + [e for v in value.values() for e in _entries(v, name)]
+
+
+@pytest.mark.parametrize(("command", "argv"), JSON_RUNS, ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_json_has_the_documented_schema(command, argv, capsys, monkeypatch):
+    """Every command's --json has exactly the keys the README's table documents, whatever the answer."""
+    monkeypatch.chdir(ROOT)
+    top, nested = _documented_keys()[command]
+    _exit_code([*argv, "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == top
+    for name, keys in nested.items():
+        entries = _entries(out, name)
+        assert entries, name
+        assert all(list(e) == keys for e in entries), name
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_docs_json_has_one_layout(check, tmp_path, monkeypatch):
+    """`derive docs --json` writing and `--check` give the README's keys (but the run's seconds) alike."""
+    from types import SimpleNamespace
+
+    from derive import cli, document
+
+    monkeypatch.setattr(document, "render", lambda inputs: {"main.tex": "x"})
+    monkeypatch.setattr(document, "differences", lambda files, out: ["main.tex"])
+    monkeypatch.setattr(document, "write", lambda files, out: [out / "main.tex"])
+    inputs = SimpleNamespace(report=SimpleNamespace(results=[]), proofs=[], ok=True)
+    _, facts, _ = cli._docs(inputs, tmp_path, tmp_path / "d.pdf", True, check)
+    top, _ = _documented_keys()["docs"]
+    assert [*facts, "seconds"] == top
+
+
+def test_knobs_json_matches_the_text(capsys):
+    """`knobs --json` holds what `knobs` prints: the call, each flag with role and default, modes and backends."""
+    assert main(["knobs", "keras", "--json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["frameworks"]
+    assert entry["operation"] == "keras.layers.Conv1DTranspose" and entry["modes"] == ["valid", "same"]
+    flags = {k["flag"]: (k["role"], k["required"], k["default"]) for k in entry["knobs"]}
+    assert flags["--kernel-size"] == ("kernel", True, None) and flags["--strides"] == ("stride", False, 1)
+    assert entry["backends"] == [None, "tensorflow", "jax", "torch"]
+
+
+LAYERS = [
+    (["explain", "keras", "--n", "4,4", "--kernel-size", "4", "--strides", "4"],
+     "keras.layers.Conv2DTranspose(filters, kernel_size=(4, 4), strides=(4, 4)) on n=(4, 4): (16, 16)"),
+    (["explain", "torch", "--n", "4,5", "--kernel-size", "3,4", "--stride", "2", "--output-padding", "1,0"],
+     "torch.nn.ConvTranspose2d(in_channels, out_channels, kernel_size=(3, 4), stride=(2, 2), output_padding=(1, 0))"
+     " on n=(4, 5): (10, 12)"),
+    (["explain", "tensorflow", "--n", "4,5", "--kernel-size", "3", "--strides", "2"],
+     "tf.nn.conv2d_transpose(kernel_size=(3, 3), strides=(2, 2)) on n=(4, 5): as output_shape says"),
+    (["solve", "keras", "--n", "4,4", "--out", "16,16", "--limit", "1"],
+     "  e.g. keras.layers.Conv2DTranspose(filters, kernel_size=(1, 1), strides=(4, 4))"),
+    (["solve", "torch", "--n", "4,5", "--out", "16,16", "--limit", "1"],
+     "e.g. torch.nn.ConvTranspose2d(in_channels, out_channels, kernel_size=(4, 4), stride=(4, 3))"),
+    (["solve", "keras", "--n", "4,4", "--out", "3,16", "--limit", "1"],
+     "e.g. none: one keras.layers.Conv2DTranspose takes one padding for every axis, and these axes need different "
+     "ones"),
+    (["solve", "flax", "--n", "4,4,4", "--out", "8,8,8", "--limit", "1"],
+     "  e.g. flax.linen.ConvTranspose(features, kernel_size=(1, 1, 1), strides=(2, 2, 2))"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "line"), LAYERS, ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+def test_several_axes_print_the_layer_asked_for(argv, line, capsys):
+    """`--n 4,4` prints the 2-D layer as a call to paste: its channels, one value per axis (not Conv1DTranspose)."""
+    main(argv)
+    out = capsys.readouterr().out.splitlines()
+    assert line in out
+    assert "(axis 0, 1)" not in "\n".join(out)

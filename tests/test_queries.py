@@ -325,9 +325,9 @@ def test_cli_solve_native_flags_and_layer_name(capsys):
     argv = ["solve", "keras", "--n", "4,4", "--out", "8,8", "--kernel-size", "3", "--padding", "same"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert out.startswith("keras.layers.Conv2DTranspose (axis 0, 1): n=4 -> 8")
+    assert out.startswith("keras.layers.Conv2DTranspose (each axis): n=4 -> 8")
     assert "kernel_size=3, strides=2, padding='same'  [2*n for every n]" in out
-    assert "e.g. keras.layers.Conv2DTranspose(kernel_size=3, strides=2, padding='same')" in out
+    assert "e.g. keras.layers.Conv2DTranspose(filters, kernel_size=(3, 3), strides=(2, 2), padding='same')" in out
     assert main(["solve", "torch", "--n", "4", "--out", "8", "--bogus", "3"]) == 2
     assert "see 'derive solve --help'" in capsys.readouterr().err
 
