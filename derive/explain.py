@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .display import Displayed
 from .errors import FrameworkError, ParameterError
 from .spaces import Space, space
 
@@ -49,8 +50,8 @@ class Refusal:
         return f"{self.setting}: {kind}{self.message}"
 
 
-@dataclass(frozen=True)
-class Explanation:
+@dataclass(frozen=True, repr=False)
+class Explanation(Displayed):
     """Everything about one call on one axis."""
 
     framework: str

@@ -28,6 +28,7 @@ from typing import Any
 
 from . import _arith as A
 from . import alignment as AL
+from .display import Displayed
 from .errors import FrameworkError, ParameterError
 from .solve import solve
 from .spaces import Bounds, Range, Space, space
@@ -45,8 +46,8 @@ SAME_SAMPLES = "same samples"
 LENGTH_ONLY = "same length only"
 
 
-@dataclass(frozen=True)
-class Port:
+@dataclass(frozen=True, repr=False)
+class Port(Displayed):
     """A configuration of the target framework with the source's length (and samples) for every ``n``, or why not."""
 
     source: str

@@ -18,6 +18,7 @@ from enum import StrEnum
 import sympy as sp
 import z3
 
+from .display import Displayed
 from .errors import DeriveError, ParameterError, UnsupportedExpressionError
 from .evaluate import evaluate
 from .translate import Translator, denominators, symbol_domain
@@ -33,8 +34,8 @@ class InternalProverError(RuntimeError):
     """The solvers contradicted each other or SymPy: an internal error, never a verdict."""
 
 
-@dataclass(frozen=True)
-class Verdict:
+@dataclass(frozen=True, repr=False)
+class Verdict(Displayed):
     """The answer to one proposition."""
 
     status: Status

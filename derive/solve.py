@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .display import Displayed
 from .errors import DeriveError, FrameworkError, ParameterError
 from .spaces import Bounds, Budget, Family, Query, Range, SolverError, Space, space
 
@@ -59,8 +60,8 @@ class Nearest:
     text: str
 
 
-@dataclass(frozen=True)
-class Solution:
+@dataclass(frozen=True, repr=False)
+class Solution(Displayed):
     """The answer to "which settings of FRAMEWORK map n to out?" for one axis."""
 
     framework: str
@@ -286,8 +287,8 @@ class Every:
         return self.verdict is not None and self.verdict.proved
 
 
-@dataclass(frozen=True)
-class SymbolicSolution:
+@dataclass(frozen=True, repr=False)
+class SymbolicSolution(Displayed):
     """The answer to "which settings of FRAMEWORK give ``out(n)`` for EVERY n in the domain?"."""
 
     framework: str
