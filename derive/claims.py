@@ -14,6 +14,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from .display import Displayed
 from .errors import ParameterError
 from .evaluate import evaluate
 from .prover import InternalProverError, Status, Verdict, prove
@@ -42,7 +43,7 @@ class Claim:
     iff: sp.Basic | None = None
     # renders a counterexample (symbol name → int, every symbol filled) as a call a user can paste
     call: Callable[[Mapping[str, int]], str] | None = None
-    # claim family, e.g. "1 round trip" (see proofs/README.md)
+    # claim family, e.g. "1 round trip" (the families are listed in proofs/README.md)
     family: str = ""
     # every parameter a counterexample must name for ``call`` (those the claim lost are filled smallest-first)
     parameters: tuple[sp.Symbol, ...] = ()
@@ -74,8 +75,8 @@ class Claim:
         return sorted(free | set(self.parameters), key=lambda s: s.name)
 
 
-@dataclass(frozen=True)
-class Result:
+@dataclass(frozen=True, repr=False)
+class Result(Displayed):
     """A decided claim."""
 
     claim: Claim

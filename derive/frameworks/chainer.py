@@ -38,12 +38,15 @@ FRAMEWORK = "chainer"
 _POSITIVE = "Output sizes should be positive."
 
 
-def _dk(a: Mapping[str, Any]) -> Any:
-    return a["ksize"] + (a["ksize"] - 1) * (a["dilate"] - 1)
+def _ints(**values: Any) -> None:
+    """The helpers' arguments: a length (size >= 0), a kernel, stride and dilation >= 1, any integer pad."""
+    for name, value in values.items():
+        A.param(name, value, {"size": 0, "p": None}.get(name, 1))
 
 
 def get_conv_outsize(size: Any, k: Any, s: Any, p: Any, cover_all: bool = False, d: Any = 1) -> Any:
     """``chainer.utils.conv.get_conv_outsize`` (ints or SymPy)."""
+    _ints(size=size, k=k, s=s, p=p, d=d)
     dk = k + (k - 1) * (d - 1)
     if cover_all:
         return A.floordiv(size + p * 2 - dk + s - 1, s) + 1
@@ -52,6 +55,7 @@ def get_conv_outsize(size: Any, k: Any, s: Any, p: Any, cover_all: bool = False,
 
 def get_deconv_outsize(size: Any, k: Any, s: Any, p: Any, cover_all: bool = False, d: Any = 1) -> Any:
     """``chainer.utils.conv.get_deconv_outsize`` (ints or SymPy)."""
+    _ints(size=size, k=k, s=s, p=p, d=d)
     dk = (k - 1) * d + 1
     if cover_all:
         return s * (size - 1) + dk - s + 1 - 2 * p
@@ -226,5 +230,6 @@ def conv_transpose_length(
 def accepted_lengths(n: Any, ksize: Any, stride: Any = 1, pad: Any = 0, dilate: Any = 1) -> tuple[Any, Any]:
     """The ``outsize`` values Chainer accepts: ``[max(0, D - s + 1), D + s - 1]``, ``D`` the default length."""
     _validate(dict(ksize=ksize, stride=stride, pad=pad, dilate=dilate))
+    A.param("n", n, 0)
     # no checks: the only one without outsize (default > 0) does not apply when outsize is given
     return DECONVOLUTION_ND.accepted(DECONVOLUTION_ND.bind(n, dict(ksize=ksize, stride=stride, pad=pad, dilate=dilate)))
