@@ -9,21 +9,9 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from . import (
-    Bounds,
-    Budget,
-    Dim,
-    Family,
-    Found,
-    Pads,
-    Query,
-    Range,
-    Space,
-    _ceildiv,
-    _min,
-    progression,
-    stride_order,
-)
+from ._search import progression, stride_order
+from ._space import Space
+from ._values import Bounds, Budget, Dim, Family, Found, Pads, Query, Range, _ceildiv, _min
 
 # a pair family's step: one more before, one fewer after
 _SHIFT = Pads(1, -1)

@@ -1,5 +1,6 @@
-"""The search every space may share: a walk over the index knobs that leaves room for the changes later knobs
-cannot avoid (the onnx and lasagne spaces walk with it), and its helpers.
+"""The search every space may share: the orders index knobs run in (strides nearest the scale first), the lines
+a family runs along, and a walk over the index knobs that leaves room for the changes later knobs cannot avoid
+(the onnx and lasagne spaces walk with it).
 
 :meth:`Space._walk <derive.spaces.Space>` counts the changes a level may still make; here an index dimension
 (:class:`Forced`) also says which changes every one of its values costs, so a level one change short of an
@@ -9,10 +10,64 @@ unavoidable change never walks an endless stride or dilation range in vain.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import Budget, Dim, Query, Space
+from ._values import Bounds, Budget, Dim, Query, Range, _ceildiv, _min
+
+if TYPE_CHECKING:
+    from ._space import Space
+
+
+def stride_order(scale: int, allowed: Range, hi: int | None) -> Iterator[int]:
+    """Strides by distance from ``scale`` (the smaller first on a tie), within ``allowed`` and ``hi``."""
+    top = _min(allowed.hi, hi)
+    if top is not None and top < allowed.lo:
+        return
+    start = min(max(scale, allowed.lo), top) if top is not None else max(scale, allowed.lo)
+    if start == scale:
+        yield scale
+    for dist in itertools.count(1):
+        low, high = scale - dist, scale + dist
+        low_ok = low >= allowed.lo and (top is None or low <= top)
+        high_ok = high >= allowed.lo and (top is None or high <= top)
+        if low_ok:
+            yield low
+        if high_ok:
+            yield high
+        if low < allowed.lo and top is not None and high > top:
+            return
+
+
+def progression(lo: int, hi: int | None, step: int = 1, residue: int | None = None) -> tuple[int, int | None] | None:
+    """The first value >= lo (≡ residue mod step when given) and the member count up to hi; None if empty."""
+    first = lo if residue is None else lo + ((residue - lo) % step)
+    if hi is not None and first > hi:
+        return None
+    return first, None if hi is None else (hi - first) // step + 1
+
+
+def symmetric_line(b: Bounds, d: int, e: int) -> tuple[tuple[int, int], tuple[int, int], int | None] | None:
+    """The (padding, kernel) line solving ``d·(kernel - 1) - 2·padding = e`` within the bounds (symmetric padding).
+
+    Returns ((padding at t=0, step), (kernel at t=0, step), count), or None when no member fits: an even
+    dilation needs an even ``e``; an odd one fixes the kernel's parity, so the kernel steps by 2.
+    """
+    u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0, _ceildiv(e + 2 * b.padding.lo, d))
+    u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
+    if b.padding.hi is not None:
+        u_hi = _min(u_hi, (e + 2 * b.padding.hi) // d)
+    if d % 2 == 0:
+        if e % 2:
+            return None
+        found, step = progression(u_lo, u_hi), 1
+    else:
+        found, step = progression(u_lo, u_hi, 2, e % 2), 2
+    if found is None:
+        return None
+    u0, count = found
+    return ((d * u0 - e) // 2, d * step // 2), (u0 + 1, step), count
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import chainer
-from . import Bounds, Dim, Found, Knob, Query, Space, _ceildiv, stride_order, symmetric_line
+from ._search import stride_order, symmetric_line
+from ._space import Space
+from ._values import Bounds, Dim, Found, Knob, Query, _ceildiv
 
 
 def _last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:

@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import flax, jax
-from . import Bounds, Found, Knob, Query, _ceildiv, _min, progression
+from ._search import progression
+from ._values import Bounds, Found, Knob, Query, _ceildiv, _min
 from .jax import JaxSpace, minus_extent_text
 
 

@@ -27,7 +27,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import jax
-from . import Bounds, Budget, Dim, Found, Knob, Query, Space, _ceildiv, _min, progression, stride_order
+from ._search import progression, stride_order
+from ._space import Space
+from ._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
 
 #: an unbounded end of an interval
 Open = int | None

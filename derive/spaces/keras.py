@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import keras, keras2
-from . import Bounds, Dim, Found, Knob, Query, Space, _min, progression, stride_order
+from ._search import progression, stride_order
+from ._space import Space
+from ._values import Bounds, Dim, Found, Knob, Query, _min
 
 
 class KerasSpace(Space):

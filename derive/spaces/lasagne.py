@@ -23,8 +23,9 @@ from typing import Any
 
 from ..errors import ParameterError
 from ..frameworks import lasagne
-from . import Bounds, Budget, Dim, Found, Knob, Query, Space, _ceildiv, _min, progression, stride_order
-from ._search import Forced, level_exists, periodic, walk
+from ._search import Forced, level_exists, periodic, progression, stride_order, walk
+from ._space import Space
+from ._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
 
 CROPS = ("valid", "full", "same")
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from ..errors import FrameworkError
 from ..frameworks import mxnet
-from . import Bounds, Dim, Found, Knob, Query, Space, _ceildiv, stride_order, symmetric_line
+from ._search import stride_order, symmetric_line
+from ._space import Space
+from ._values import Bounds, Dim, Found, Knob, Query, _ceildiv
 
 
 def _last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:

@@ -32,23 +32,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import onnx
-from . import (
-    Bounds,
-    Budget,
-    Dim,
-    Family,
-    Found,
-    Knob,
-    Pads,
-    Query,
-    Space,
-    _ceildiv,
-    _min,
-    _term,
-    progression,
-    stride_order,
-)
-from ._search import Forced, level_exists, periodic, walk
+from ._search import Forced, level_exists, periodic, progression, stride_order, walk
+from ._space import Space, _term
+from ._values import Bounds, Budget, Dim, Family, Found, Knob, Pads, Query, _ceildiv, _min
 
 SAME = ("SAME_UPPER", "SAME_LOWER")
 

@@ -7,17 +7,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import paddle
-from . import (
-    Bounds,
-    Dim,
-    Found,
-    Knob,
-    Query,
-    _ceildiv,
-    _min,
-    progression,
-)
 from ._paired import PairedSpace, formula_number, span
+from ._search import progression
+from ._values import Bounds, Dim, Found, Knob, Query, _ceildiv, _min
 
 
 class PaddleSpace(PairedSpace):

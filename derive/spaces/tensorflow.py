@@ -14,7 +14,9 @@ from typing import Any
 from ..errors import ParameterError
 from ..frameworks import tensorflow
 from ..machine import tensorflow_kernels
-from . import Bounds, Dim, Found, Knob, Query, Range, Space, _min, progression, stride_order
+from ._search import progression, stride_order
+from ._space import Space
+from ._values import Bounds, Dim, Found, Knob, Query, Range, _min
 
 
 class TensorflowSpace(Space):

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import tinygrad
-from . import Bounds, Knob
 from ._paired import PairedSpace, formula_number
+from ._values import Bounds, Knob
 
 
 class TinygradSpace(PairedSpace):

@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import torch
-from . import Bounds, Dim, Found, Knob, Query, Space, stride_order, symmetric_line
+from ._search import stride_order, symmetric_line
+from ._space import Space
+from ._values import Bounds, Dim, Found, Knob, Query
 
 
 class TorchSpace(Space):
