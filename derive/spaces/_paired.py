@@ -9,9 +9,9 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ._search import progression, stride_order
+from ._search import padding_line, progression, stride_order
 from ._space import Space
-from ._values import Bounds, Budget, Dim, Family, Found, Pads, Query, Range, _ceildiv, _min
+from ._values import Bounds, Budget, Dim, Family, Found, Pads, Query, Range, _min
 
 # a pair family's step: one more before, one fewer after
 _SHIFT = Pads(1, -1)
@@ -149,20 +149,11 @@ class PairedSpace(Space):
         u_lo, u_hi = self.kernel_span(b, d)
         fixed: dict[str, Any] = {"stride": s, "output_padding": a, "dilation": d}
         if mode == "EXPLICIT" and total is None:
-            p_min = p_lo if floor is None else max(p_lo, floor)
-            u_lo = max(u_lo, _ceildiv(e + 2 * p_min, d))
-            if p_hi is not None:
-                u_hi = _min(u_hi, (e + 2 * p_hi) // d)
-            if d % 2 == 0:
-                if e % 2:
-                    return None
-                found, step = progression(u_lo, u_hi), 1
-            else:
-                found, step = progression(u_lo, u_hi, 2, e % 2), 2
-            if found is None:
+            line = padding_line(d, e, u_lo, u_hi, p_lo if floor is None else max(p_lo, floor), p_hi)
+            if line is None:
                 return None
-            u0, count = found
-            return fixed, (("padding", (d * u0 - e) // 2, d * step // 2), ("kernel_size", u0 + 1, step)), count
+            padding, kernel, count = line
+            return fixed, (("padding", *padding), ("kernel_size", *kernel)), count
         total = total or 0
         if (e + total) % d:
             return None

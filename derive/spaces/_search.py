@@ -51,13 +51,25 @@ def progression(lo: int, hi: int | None, step: int = 1, residue: int | None = No
 def symmetric_line(b: Bounds, d: int, e: int) -> tuple[tuple[int, int], tuple[int, int], int | None] | None:
     """The (padding, kernel) line solving ``d·(kernel - 1) - 2·padding = e`` within the bounds (symmetric padding).
 
+    Returns ((padding at t=0, step), (kernel at t=0, step), count), or None when no member fits (see
+    :func:`padding_line`).
+    """
+    u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
+    return padding_line(d, e, max(b.kernel.lo - 1, 1 if d > 1 else 0), u_hi, b.padding.lo, b.padding.hi)
+
+
+def padding_line(
+    d: int, e: int, u_lo: int, u_hi: int | None, p_lo: int, p_hi: int | None
+) -> tuple[tuple[int, int], tuple[int, int], int | None] | None:
+    """The (padding, kernel) line solving ``d·u - 2·padding = e`` (``u = kernel - 1``) with ``u`` in ``u_lo..u_hi``
+    and the padding in ``p_lo..p_hi``.
+
     Returns ((padding at t=0, step), (kernel at t=0, step), count), or None when no member fits: an even
     dilation needs an even ``e``; an odd one fixes the kernel's parity, so the kernel steps by 2.
     """
-    u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0, _ceildiv(e + 2 * b.padding.lo, d))
-    u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
-    if b.padding.hi is not None:
-        u_hi = _min(u_hi, (e + 2 * b.padding.hi) // d)
+    u_lo = max(u_lo, _ceildiv(e + 2 * p_lo, d))
+    if p_hi is not None:
+        u_hi = _min(u_hi, (e + 2 * p_hi) // d)
     if d % 2 == 0:
         if e % 2:
             return None

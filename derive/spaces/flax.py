@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import flax, jax
-from ._search import progression
-from ._values import Bounds, Found, Knob, Query, _ceildiv, _min
+from ._search import symmetric_line
+from ._values import Bounds, Found, Knob, Query
 from .jax import JaxSpace, minus_extent_text
 
 
@@ -75,21 +75,11 @@ class FlaxSpace(JaxSpace):
         s, d, b = index["strides"], index[self.dilation], q.bounds
         # d·u - 2p = e with u = kernel_size - 1
         e = (q.n - 1) * s + 1 - q.out
-        u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0, _ceildiv(e + 2 * b.padding.lo, d))
-        u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
-        if b.padding.hi is not None:
-            u_hi = _min(u_hi, (e + 2 * b.padding.hi) // d)
-        if d % 2 == 0:
-            if e % 2:
-                return None
-            found, step = progression(u_lo, u_hi), 1
-        else:
-            found, step = progression(u_lo, u_hi, 2, e % 2), 2
-        if found is None:
+        line = symmetric_line(b, d, e)
+        if line is None:
             return None
-        u0, count = found
-        free = (("padding", (d * u0 - e) // 2, d * step // 2), ("kernel_size", u0 + 1, step))
-        return self._found(index, None, free, count)
+        padding, kernel, count = line
+        return self._found(index, None, (("padding", *padding), ("kernel_size", *kernel)), count)
 
     def _found(
         self, index: Mapping[str, Any], padding: Any, free: tuple[tuple[str, int, int], ...], count: int | None

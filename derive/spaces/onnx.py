@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..frameworks import onnx
-from ._search import Forced, level_exists, periodic, progression, stride_order, walk
+from ._search import Forced, level_exists, padding_line, periodic, progression, stride_order, walk
 from ._space import Space, _term
 from ._values import Bounds, Budget, Dim, Family, Found, Knob, Pads, Query, _ceildiv, _min
 
@@ -280,21 +280,11 @@ class OnnxSpace(Space):
             lo0, count = found
             return {**fixed, "kernel_shape": u + 1}, (("pads", Pads(lo0, total - lo0), Pads(1, -1)),), count
         # symmetric: d·u - 2p = e
-        p_lo, p_hi = b.padding.lo, b.padding.hi
-        u_lo = max(u_lo, _ceildiv(e + 2 * p_lo, d))
-        if p_hi is not None:
-            u_hi = _min(u_hi, (e + 2 * p_hi) // d)
-        if d % 2 == 0:
-            if e % 2:
-                return None
-            found, step = progression(u_lo, u_hi), 1
-        else:
-            found, step = progression(u_lo, u_hi, 2, e % 2), 2
-        if found is None:
+        line = padding_line(d, e, u_lo, u_hi, b.padding.lo, b.padding.hi)
+        if line is None:
             return None
-        u0, count = found
-        p0, dp = (d * u0 - e) // 2, d * step // 2
-        return fixed, (("pads", Pads(p0, p0), Pads(dp, dp)), ("kernel_shape", u0 + 1, step)), count
+        (p0, dp), kernel, count = line
+        return fixed, (("pads", Pads(p0, p0), Pads(dp, dp)), ("kernel_shape", *kernel)), count
 
     def _same(self, q: Query, fixed: dict[str, Any], u_lo: int, u_hi: int | None) -> Found | None:
         """SAME_*: the kernels giving ``out`` (every one, or those from a least one, or a single one)."""
