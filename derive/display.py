@@ -17,6 +17,7 @@ SHORT = 90
 
 _COLOURS = {"proved": "#1a7f37", "refuted": "#cf222e", "unknown": "#9a6700"}
 #: other verdicts' colours: the same layer is proved, equal lengths alone are a warning, no port or a refusal bad
+_FINDING = "#0969da"
 _MEANS = {"same samples": "proved", "same length only": "unknown", "no port": "refuted", "refused": "refuted",
           "nothing fits": "refuted"}  # fmt: skip
 
@@ -101,6 +102,15 @@ def lines(obj: Any) -> list[str]:
         out = [str(obj)]
         out += [f"  {name}: {opinion}" for name, opinion in obj.second_opinions.items()]
         return out
+    if kind == "Result":
+        c = obj.claim
+        expected = "as expected" if obj.ok else f"expected {c.expect.value}: OFF"
+        out = [f"{c.id}: {c.statement}", f"  {obj.verdict} ({expected})"]
+        if c.iff is not None:
+            out.append(f"  holds iff {proposition_text(c.iff)}: {obj.iff_verdict}")
+        if obj.example:
+            out.append(f"  e.g. {obj.example}")
+        return out
     if kind == "Explanation":
         from .explain import lines as explain_lines
 
@@ -133,6 +143,9 @@ def short(obj: Any) -> str:
     kind = _kind(obj)
     if kind == "Verdict":
         return f"<Verdict {_cut(str(obj), 60)} for {_cut(proposition_text(obj.proposition))}>"
+    if kind == "Result":
+        expected = "as expected" if obj.ok else f"expected {obj.claim.expect.value}"
+        return f"<Result {obj.claim.id}: {_cut(str(obj.verdict), 50)}, {expected}>"
     if kind == "Explanation":
         length = obj.length if obj.length is not None else "refused" if obj.refused else "set by the caller"
         span = "" if obj.preimage is None else f", preimage {obj.preimage[0]}..{obj.preimage[1]}"
@@ -167,9 +180,9 @@ def _port_status(p: Any) -> str:
 # -- HTML ------------------------------------------------------------------------------------
 
 
-def _badge(status: str) -> str:
+def _badge(status: str, colour: str | None = None) -> str:
     word = status.split(":")[0]
-    colour = _COLOURS.get(word.split(" ")[0], _COLOURS.get(_MEANS.get(word, ""), "#57606a"))
+    colour = colour or _COLOURS.get(word.split(" ")[0], _COLOURS.get(_MEANS.get(word, ""), "#57606a"))
     return f'<b style="color:{colour}">{_html.escape(status)}</b>'
 
 
@@ -177,17 +190,24 @@ def _code(text: str) -> str:
     return f"<code>{_html.escape(text)}</code>"
 
 
+def _verdict_status(v: Any) -> str:
+    status = v.status.value
+    if v.counterexample is not None:
+        status += ": " + ", ".join(f"{k}={val}" for k, val in v.counterexample.items())
+    elif v.reason:
+        status += f" ({v.reason})"
+    return status
+
+
 def _summary(obj: Any) -> tuple[str, str, str | None, list[str]]:
     """(what was asked, its verdict, the call to paste, the detail lines) of a result."""
     kind = _kind(obj)
     detail = lines(obj)
     if kind == "Verdict":
-        status = obj.status.value
-        if obj.counterexample is not None:
-            status += ": " + ", ".join(f"{k}={v}" for k, v in obj.counterexample.items())
-        elif obj.reason:
-            status += f" ({obj.reason})"
-        return proposition_text(obj.proposition), status, check_call(obj), detail[1:]
+        return proposition_text(obj.proposition), _verdict_status(obj), check_call(obj), detail[1:]
+    if kind == "Result":
+        expected = "as expected" if obj.ok else f"expected {obj.claim.expect.value}"
+        return obj.claim.statement, f"{_verdict_status(obj.verdict)} ({expected})", obj.example, detail[1:]
     if kind == "Explanation":
         status = str(obj.length) if obj.length is not None else "refused" if obj.refused else "set by the caller"
         return f"{obj.call} on n={obj.n}", status, obj.call, detail[1:]
@@ -207,7 +227,10 @@ def _summary(obj: Any) -> tuple[str, str, str | None, list[str]]:
 def html(obj: Any) -> str:
     """An HTML block: the question, the verdict in colour, the call to paste, then the command line's lines."""
     asked, status, call, detail = _summary(obj)
-    parts = [f'<div class="derive-{_kind(obj).lower()}">', f"{_code(asked)}: {_badge(status)}"]
+    # a claim refuted as expected is a finding (the iff says when it holds), not a failure: not red
+    finding = _kind(obj) == "Result" and obj.ok and not obj.verdict.proved
+    badge = _badge(status, _FINDING if finding else None)
+    parts = [f'<div class="derive-{_kind(obj).lower()}">', f"{_code(asked)}: {badge}"]
     if call:
         parts.append(f"<br>paste: {_code(call)}")
     if detail:
@@ -236,13 +259,13 @@ def latex(obj: Any) -> str:
     """Math-mode LaTeX (as Jupyter's MathJax renders it): the formula, the verdict, the call to paste."""
     kind = _kind(obj)
     asked, status, call, _ = _summary(obj)
-    if kind == "Verdict":
+    if kind in ("Verdict", "Result"):
         import sympy as sp
 
-        formula = sp.latex(obj.proposition)
-        assumed = "" if not obj.assumptions else r"\quad\text{assuming } " + ", ".join(
-            sp.latex(a) for a in obj.assumptions
-        )
+        prop, assumptions = (obj.proposition, obj.assumptions) if kind == "Verdict" else (
+            obj.claim.proposition, obj.claim.assume)  # fmt: skip
+        formula = sp.latex(prop)
+        assumed = "" if not assumptions else r"\quad\text{assuming } " + ", ".join(sp.latex(a) for a in assumptions)
         head = rf"{formula}{assumed}\quad\Longrightarrow\quad\textbf{{{_text(status)}}}"
     elif kind == "Explanation" and obj.formula:
         head = rf"{tt(obj.call)}\ \text{{on}}\ n={obj.n}:\ \textbf{{{_text(status)}}}\quad {tt(obj.formula)}"

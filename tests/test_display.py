@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -117,3 +118,21 @@ def test_proposition_text_reads_back_as_the_same_proposition(proposition):
     text = proposition_text(proposition)
     back = parsing.parse(text, {x.name: x for x in (n, s, a)})
     assert prove(sp.Equivalent(back, proposition)).proved, text
+
+
+def test_a_proof_result_shows_the_claim_not_the_query():
+    """A decided catalogue claim's repr is one line; its HTML gives the statement, the verdict, the iff and the call."""
+    from derive import catalogue
+    from derive.claims import check
+
+    loaded = catalogue.load_catalogue(catalogue.discover([Path(__file__).parent.parent / "proofs" / "torch.py"]))
+    claim = next(c for c in loaded.claims if c.id == "torch/output-padding/round-trip")
+    result = check(claim)
+    text = repr(result)
+    assert text == "<Result torch/output-padding/round-trip: refuted: a=1, d=2, k=1, n=1, p=0, s=1, as expected>"
+    page = result._repr_html_()
+    assert "refuted: a=1, d=2, k=1, n=1, p=0, s=1 (as expected)" in page and "#0969da" in page  # a finding, not red
+    assert "holds iff a &lt; s: proved" in page
+    assert "paste: <code>torch.nn.ConvTranspose1d(1, 1, kernel_size=1, stride=1, padding=0, dilation=2" in page
+    assert str(result).splitlines()[1] == "  refuted: a=1, d=2, k=1, n=1, p=0, s=1 (as expected)"
+    assert result._repr_latex_().startswith("$\\displaystyle " + sp.latex(claim.proposition))
