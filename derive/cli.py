@@ -28,6 +28,12 @@ class _Parser(argparse.ArgumentParser):
         print(f"derive: error: {message} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(2)
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # argparse drops the value '--' of '--n=--' and hands the command an empty list
+        if action.nargs is None and arg_strings == ["--"]:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
+
 
 # -- value parsing -------------------------------------------------------------------------
 
@@ -136,15 +142,17 @@ def _shape_generic(args: argparse.Namespace) -> tuple[str, list[Any]]:
 
     if args.n is None or args.kernel is None:
         raise ParameterError("--n" if args.n is None else "--kernel", "is required", None)
+    def column(name: str, text: str | None, parse: Any = _int) -> list[Any] | None:
+        # a flag given empty ('--padding=') is a bad value, not a missing one
+        return None if text is None else [parse(name, v) for v in _axes(name, text) or []]
+
     columns = {
-        "n": [_int("n", v) for v in _axes("n", args.n) or []],
-        "kernel": [_int("kernel", v) for v in _axes("kernel", args.kernel) or []],
-        "stride": [_int("stride", v) for v in _axes("stride", args.stride) or []] if args.stride else None,
-        "dilation": [_int("dilation", v) for v in _axes("dilation", args.dilation) or []] if args.dilation else None,
-        "padding": [_generic_padding(v) for v in _axes("padding", args.padding) or []] if args.padding else None,
-        "output_padding": [_int("output_padding", v) for v in _axes("output_padding", args.output_padding) or []]
-        if args.output_padding
-        else None,
+        "n": column("n", args.n),
+        "kernel": column("kernel", args.kernel),
+        "stride": column("stride", args.stride),
+        "dilation": column("dilation", args.dilation),
+        "padding": column("padding", args.padding, lambda _, v: _generic_padding(v)),
+        "output_padding": column("output_padding", args.output_padding),
     }
     results: list[Any] = []
     for axis in _broadcast(columns):
@@ -780,7 +788,7 @@ def knobs_json(framework: str) -> dict[str, Any]:
 def cmd_knobs(args: argparse.Namespace) -> int:
     from .spaces import covered
 
-    names = [args.framework] if args.framework else list(covered())
+    names = [args.framework] if args.framework is not None else list(covered())  # '' is no framework
     if args.json:
         print(json.dumps({"frameworks": [knobs_json(name) for name in names]}, default=str))
     else:

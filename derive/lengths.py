@@ -76,7 +76,9 @@ class Interval:
 
 
 def effective_kernel(kernel: Value, dilation: Value = 1) -> Value:
-    """``K = d(k-1)+1``, the extent of a dilated kernel."""
+    """``K = d(k-1)+1``, the extent of a dilated kernel (of integers: the models apply their own bounds)."""
+    A.param("kernel", kernel)
+    A.param("dilation", dilation)
     return dilation * (kernel - 1) + 1
 
 
@@ -88,8 +90,10 @@ def _check(kernel: Value, stride: Value, dilation: Value) -> None:
 
 def fixed_padding(padding: object, kernel: Value, dilation: Value = 1) -> tuple[Value, Value]:
     """The ``(lo, hi)`` of an int, a pair, or a mode whose padding does not depend on the input."""
+    A.param("kernel", kernel, 1)  # whatever the padding: the pair of a kernel that cannot be is no answer
+    A.param("dilation", dilation, 1)
+    K = effective_kernel(kernel, dilation)
     if isinstance(padding, str):
-        K = effective_kernel(kernel, dilation)
         fixed = {"valid": (0, 0), "full": (K - 1, K - 1), "causal": (K - 1, 0)}
         if padding in fixed:
             return fixed[padding]

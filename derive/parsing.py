@@ -7,6 +7,7 @@ proposition outside it is refused with a :class:`~derive.errors.ParameterError` 
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable, Mapping
 
 import sympy as sp
@@ -162,7 +163,9 @@ def _parse_tree(text: str) -> ast.Expression:
     if not isinstance(text, str) or not text.strip():
         raise _error("must be a non-empty expression", text)
     try:
-        return ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # '1in' warns on stderr before failing: the one line is ours
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
         raise _error(f"must be a Python-syntax expression ({e.msg})", text) from None
     except (ValueError, RecursionError, MemoryError) as e:  # null bytes, an expression nested too deeply

@@ -12,6 +12,7 @@ fits, the result says which constraint blocks it and gives the nearest reachable
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -250,14 +251,17 @@ def solve_axes(
     return tuple(done[n, out] for n, out in zip(ns, outs, strict=True))
 
 
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+
+
 def parse_range(name: str, text: str, low: int) -> Range:
     """``4`` -> 4..4, ``1..64`` -> 1..64, ``2..`` -> 2.. (open), as a :class:`Range` of integers >= ``low``."""
     lo_text, sep, hi_text = text.partition("..")
-    try:
-        lo = int(lo_text) if lo_text else low
-        hi = (int(hi_text) if hi_text else None) if sep else lo
-    except ValueError:
-        raise ParameterError(name, "must be an integer or a range LO..HI", text) from None
+    if any(t and not _ASCII_INT.fullmatch(t) for t in (lo_text, hi_text)) or not (lo_text or sep):
+        # ASCII only: int() also takes '٣', ' 4' and '1_0'
+        raise ParameterError(name, "must be an integer or a range LO..HI", text)
+    lo = int(lo_text) if lo_text else low
+    hi = (int(hi_text) if hi_text else None) if sep else lo
     if lo < low:
         raise ParameterError(name, f"must be >= {low}", text)
     if hi is not None and hi < lo:

@@ -60,6 +60,10 @@ class Condition:
         return self.requirement.text(self.args)
 
 
+#: integer arguments that may also be a padding mode's name
+_MODE_ARGS = frozenset({"padding", "pad", "pads", "crop"})
+
+
 @dataclass(frozen=True)
 class Operation:
     """One operation's length rule: ``length(args)`` is defined wherever every requirement holds."""
@@ -99,7 +103,8 @@ class Operation:
         args = {**names, **kwargs, "n": n if type(n) is int else A.param("n", n)}
         for key in self.integer_args:
             value = args.get(key)
-            if type(value) is not int and value is not None and not isinstance(value, str):
+            # strings too ('²', '3' must not reach the arithmetic), except a padding's mode name
+            if type(value) is not int and value is not None and not (isinstance(value, str) and key in _MODE_ARGS):
                 args[key] = A.param(key, value)
         return args
 

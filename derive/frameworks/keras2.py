@@ -69,12 +69,29 @@ def _mode(a: Mapping[str, Any]) -> str:
 # the conv_utils helpers
 
 
+def _formula_args(n: Any, kernel: Any, padding: Any, stride: Any, dilation: Any,
+                  modes: tuple[str, ...] = ("same", "valid", "full"), least_stride: int = 0) -> None:
+    """The formulas' own domain: a length n >= 0, kernel and dilation >= 1, one of the modes.
+
+    ``deconv_output_length``'s stride defaults to 0 (valid there); ``conv_output_length`` divides by it.
+    """
+    A.param("n", n, 0)
+    A.param("stride", stride, least_stride)
+    for name, value in (("kernel", kernel), ("dilation", dilation)):
+        A.param(name, value, 1)
+    if padding not in modes:
+        raise ParameterError("padding", f"must be one of {', '.join(modes)}", padding)
+
+
 def deconv_formula(n: Any, kernel: Any, padding: str, output_padding: Any, stride: Any, dilation: Any) -> Any:
     """``deconv_output_length``: with ``K = k + (k-1)(d-1)``,
 
     output_padding None: valid ``n·s + max(K-s, 0)``, full ``n·s - (s + K - 2)``, same ``n·s``;
     given: ``(n-1)s + K - 2·pad + op`` with pad ``K//2`` (same), 0 (valid), ``K-1`` (full).
     """
+    _formula_args(n, kernel, padding, stride, dilation)
+    if output_padding is not None:
+        A.param("output_padding", output_padding, 0)
     K = kernel + (kernel - 1) * (dilation - 1)
     if output_padding is None:
         if padding == "valid":
@@ -126,6 +143,7 @@ DECONV_OUTPUT_LENGTH = T._Op(
 
 def conv_formula(n: Any, kernel: Any, padding: str, stride: Any, dilation: Any) -> Any:
     """``conv_output_length``: ``⌈m/s⌉`` with m = n (same, causal), ``n-K+1`` (valid), ``n+K-1`` (full)."""
+    _formula_args(n, kernel, padding, stride, dilation, ("same", "valid", "full", "causal"), least_stride=1)
     K = L.effective_kernel(kernel, dilation)
     m = {"same": n, "causal": n, "valid": n - K + 1, "full": n + K - 1}[padding]
     return A.floordiv(m + stride - 1, stride)

@@ -207,6 +207,7 @@ def conv_transpose_length(n: Any, filter_size: Any, stride: Any = 1, crop: objec
 def accepted_lengths(n: Any, filter_size: Any, stride: Any = 1, crop: object = 0) -> tuple[Any, Any]:
     """The ``output_size`` values Theano accepts: ``[max(1, L0), L0 + s - 1]``."""
     _validate(dict(filter_size=filter_size, stride=stride, crop=crop))
+    A.param("n", n, 0)
     op = TRANSPOSED_CONV2D_LAYER
     args = op.bind(n, dict(filter_size=filter_size, stride=stride, crop=crop))
     _check(op.requires[:1], args)  # only the layer's own check: the others concern the default length

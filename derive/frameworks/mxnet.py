@@ -275,5 +275,6 @@ def accepted_lengths(n: Any, kernel: Any, stride: Any = 1, dilate: Any = 1) -> t
     ``n + K - 1`` (an odd crop needs ``adj = 1``, which the "samller than stride" check refuses).
     """
     _validate(kernel=kernel, stride=stride, dilate=dilate)
+    A.param("n", n, 0)
     # no checks: those without target_shape concern the pad/adj length, not the target's
     return DECONVOLUTION.accepted(DECONVOLUTION.bind(n, dict(kernel=kernel, stride=stride, dilate=dilate)))

@@ -460,6 +460,7 @@ def accepted_lengths(
 ) -> tuple[Any, Any]:
     """The ``output_size`` values ``conv1d_transpose`` accepts: ``[max(0, L0), L0 + s - 1]`` (no dilation in it)."""
     _validate(kernel_size, stride, dilation)
+    A.param("n", n, 0)
     args = CONV1D_TRANSPOSE.bind(n, dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation))
     if A.is_false(_PADDING_CHECK.holds(args)):  # the only check not about output_padding or the default length
         raise FrameworkError(FRAMEWORK, _PADDING_CHECK.text(args), _PADDING_CHECK.error, _PADDING_CHECK.rule)
