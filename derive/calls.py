@@ -66,6 +66,10 @@ def call(space: Any, settings: Sequence[Mapping[str, Any]]) -> str:
         values = [s.get(k.name, k.default) for s in settings]
         if not (k.role in ("kernel", "stride") or any(v != k.default for v in values)):
             continue
+        if k.name == "pads" and all(isinstance(v, tuple) and len(v) == 2 for v in values):
+            # onnx: every axis's begin, then every axis's end
+            parts.append(f"pads={tuple(v[0] for v in values) + tuple(v[1] for v in values)!r}")
+            continue
         numbers = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
         if not numbers and any(v != values[0] for v in values):
             raise NoCallError(k.name)

@@ -482,11 +482,17 @@ def _per_axis(kwargs: dict[str, Any], axes: int) -> list[dict[str, Any]]:
     """One keyword dict per axis of --n.
 
     A comma list (``--padding 1,0``) gives one value per axis (one axis: the list is that axis's value, e.g.
-    onnx's ``--pads 1,2``); a bracketed list of one entry per axis (``--padding "[(1, 2), (0, 0)]"``) is split
-    too; any other value is shared by every axis.
+    onnx's ``--pads 1,2``; several: onnx's ``--pads 1,0,2,0`` is ONNX's begins-then-ends); a bracketed list of
+    one entry per axis (``--padding "[(1, 2), (0, 0)]"``) is split too; any other value is shared by every axis.
     """
     rows: list[dict[str, Any]] = [{} for _ in range(axes)]
     for key, value in kwargs.items():
+        if key == "pads" and axes > 1 and isinstance(value, _Column):
+            # ONNX's own layout: every axis's begin, then every axis's end (x1_begin, x2_begin, x1_end, x2_end)
+            if len(value) != 2 * axes:
+                rule = f"takes ONNX's layout for {axes} axes: {2 * axes} values, each axis's begin then each end"
+                raise ParameterError("--pads", rule, value)
+            value = [(value[i], value[i + axes]) for i in range(axes)]
         split = axes > 1 and (isinstance(value, _Column) or (isinstance(value, list) and len(value) == axes))
         if split and len(value) not in (1, axes):
             raise ParameterError(

@@ -128,7 +128,8 @@ BAD = [
     (["check", "Mod(n, n - n) == 1"], "divides by zero"),
     (["shape", "torch", "conv-transpose", "--n", "4", "--kernel-size", "3", "--stride", "2", "--padding", "1,1"],
      "'--padding' must have one value per axis of --n (1)"),
-    (["shape", "onnx", "conv", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,1,1"], "'--pads' must have 1 or 2"),
+    (["shape", "onnx", "conv", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,1,1"], "ONNX's layout for 2 axes: 4"),
+    (["shape", "onnx", "conv-transpose", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,1"], "ONNX's layout"),
 ]
 
 
@@ -208,6 +209,15 @@ def test_shape_framework_answers_each_axis_as_its_own_call(framework, op, flags,
         own = [v.split(",")[i] if "," in v else v for v in flags]
         alone.append(_printed(["shape", framework, op, "--n", n, *own], capsys))
     assert both == " ".join(alone)
+
+
+def test_onnx_pads_take_onnx_layout_for_several_axes(capsys):
+    """`--pads 1,2,0,3` for two axes is ONNX's begins then ends: axis 0 (1, 0), axis 1 (2, 3)."""
+    op = ["shape", "onnx", "conv-transpose", "--kernel-shape", "3"]
+    both = _printed([*op, "--n", "4,4", "--pads", "1,2,0,3"], capsys)
+    axis0 = _printed([*op, "--n", "4", "--pads", "1,0"], capsys)
+    axis1 = _printed([*op, "--n", "4", "--pads", "2,3"], capsys)
+    assert both == f"{axis0} {axis1}" == "5 1"
 
 
 def test_shape_accepted_per_axis_torch(capsys):
@@ -320,6 +330,8 @@ LAYERS = [
     (["solve", "keras", "--n", "4,4", "--out", "3,16", "--limit", "1"],
      "e.g. none: one keras.layers.Conv2DTranspose takes one padding for every axis, and these axes need different "
      "ones"),
+    (["explain", "onnx", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,2,1,2"],
+     "onnx ConvTranspose(kernel_shape=(3, 3), strides=(1, 1), pads=(1, 2, 1, 2)) on n=(4, 4): (4, 2)"),
     (["solve", "flax", "--n", "4,4,4", "--out", "8,8,8", "--limit", "1"],
      "  e.g. flax.linen.ConvTranspose(features, kernel_size=(1, 1, 1), strides=(2, 2, 2))"),
 ]  # fmt: skip
