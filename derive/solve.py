@@ -139,8 +139,8 @@ def solve(
     for name, value in (("--n", n), ("--out", out)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ParameterError(name, "must be a positive integer", value)
-    if limit is not None and limit < 1:
-        raise ParameterError("--limit", "must be a positive integer", limit)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ParameterError("--limit", "must be a positive integer", limit)  # nan or 2.5 would never be reached
     if limit is None and not sp.finite(bounds):
         raise ParameterError("--all", "needs an upper bound on every knob (--max, or LO..HI ranges)", str(bounds))
     budget = Budget(BUDGET)

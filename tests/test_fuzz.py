@@ -142,6 +142,73 @@ def test_library_refuses_bad_values(call: tuple[Callable[..., Any], dict[str, An
     _refuses(fn, kwargs)
 
 
+# -- the queries and the proposition parser ---------------------------------------------------
+
+
+def _explain(**kw: Any) -> Any:
+    from derive.explain import explain
+
+    return explain(kw.pop("framework", "torch"), kw.pop("n", 8), **{"kernel_size": 3, **kw})
+
+
+def _solve(**kw: Any) -> Any:
+    from derive.solve import solve
+
+    return solve(kw.pop("framework", "torch"), kw.pop("n", 4), kw.pop("out", 8), **{"limit": 1, **kw})
+
+
+def _port(**kw: Any) -> Any:
+    from derive.port import port
+
+    return port(kw.pop("source", "keras"), kw.pop("target", "torch"), **{"kernel_size": 3, **kw})
+
+
+def _prove(**kw: Any) -> Any:
+    from derive.prover import prove
+
+    return prove(kw.pop("proposition", "n >= 1"), kw.pop("assumptions", []), **{"timeout": 1.0, **kw})
+
+
+def _parse(text: Any) -> Any:
+    import sympy as sp
+
+    from derive.parsing import parse
+
+    return parse(text, {"n": sp.Symbol("n", integer=True)})
+
+
+QUERIES: list[tuple[Callable[..., Any], str, st.SearchStrategy[Any]]] = [
+    (_explain, "n", bad_positive),
+    # explain explains a framework's own refusal (stride=0): only values no framework could take
+    (_explain, "kernel_size", non_integers),
+    (_explain, "stride", non_integers),
+    (_explain, "framework", st.sampled_from(["nosuch", "", "torch2", "²"])),
+    (_explain, "backend", st.sampled_from(["nosuch", "", "cuda", "²"])),
+    (_solve, "n", bad_positive),
+    (_solve, "out", bad_positive),
+    (_solve, "limit", st.one_of(st.integers(max_value=0), non_integers)),
+    (_solve, "framework", st.sampled_from(["nosuch", "", "²"])),
+    (_port, "kernel_size", bad_positive),
+    (_port, "strides", bad_positive),
+    (_port, "padding", bad_padding),
+    (_port, "target", st.sampled_from(["nosuch", "", "²"])),
+    (_prove, "timeout", st.one_of(st.sampled_from([float("nan"), float("inf"), 0, -1, 1e9, "1"]), st.none())),
+    (_prove, "proposition", st.sampled_from(["", "n ==", "__import__('os')", "floor()", "Mod(n)", "Eq(n)", "n.real"])),
+    (_parse, "text", st.one_of(st.sampled_from(["", "lambda: 1", "n; n", "f(n) == 1", "n if n else 1"]), st.none())),
+]  # fmt: skip
+
+
+@fuzz(600)
+@given(st.data())
+def test_queries_refuse_bad_values(data: st.DataObject) -> None:
+    """explain, solve, port, prove and the parser refuse a bad value with a DeriveError."""
+    fn, name, values = data.draw(st.sampled_from(QUERIES))
+    value = data.draw(values)
+    if name in ("n", "out") and isinstance(value, int):
+        value = min(value, -1)
+    _refuses(fn, {name: value} if fn is not _parse else {"text": value})
+
+
 # -- the CLI ---------------------------------------------------------------------------------
 
 
@@ -342,7 +409,17 @@ FOUND_LIBRARY = [
     ("lengths", "effective_kernel", {"kernel": float("nan")}),
     ("lengths", "fixed_padding", {"padding": 0, "kernel": 3, "dilation": "²"}),
     ("lengths", "fixed_padding", {"padding": 0, "kernel": -3}),
+]
+FOUND_QUERIES = [
+    (_solve, {"limit": float("nan")}),  # was: every family, never stopping at the limit
+    (_solve, {"limit": 3 + 0j}),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), FOUND_QUERIES)
+def test_found_query_cases(fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+    """Each bad query the fuzz once found gives a DeriveError."""
+    _refuses(fn, kwargs)
 
 
 @pytest.mark.parametrize(("framework", "function", "kwargs"), FOUND_LIBRARY)
