@@ -272,6 +272,10 @@ def _json_value(value: Any) -> Any:
 
 
 def cmd_shape(args: argparse.Namespace, extra: list[str]) -> int:
+    if args.what in GENERIC and args.op is not None:
+        raise ParameterError("operation", f"takes no operation after '{args.what}'", args.op)
+    if args.what not in GENERIC and args.op is None:
+        raise ParameterError("what", f"must be one of {', '.join(GENERIC)} or a framework name", args.what)
     if args.what in GENERIC:
         if extra:
             raise ParameterError(extra[0], "is not an argument of derive shape " + args.what, extra[0])
@@ -811,9 +815,36 @@ BACKEND_HELP = (
 )
 
 
+def _parent(*arguments: tuple[tuple[str, ...], dict[str, Any]]) -> argparse.ArgumentParser:
+    """Options several subcommands share, declared once (argparse ``parents``)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    for names, options in arguments:
+        parent.add_argument(*names, **options)
+    return parent
+
+
+def _pinned(command: Any) -> Any:
+    """``command`` run with TensorFlow's Eigen kernels: the catalogue states their rules, on every CPU."""
+
+    def run(args: argparse.Namespace) -> int:
+        from .machine import pinned
+
+        with pinned(tensorflow="eigen"):
+            return command(args)
+
+    return run
+
+
 def build_parser() -> _Parser:
     parser = _Parser(prog="derive", description="Shape arithmetic of convolutions and transposed convolutions.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    json_ = _parent((("--json",), {"action": "store_true", "help": "machine-readable output (keys: see the README)"}))
+    length = _parent((("--n",), {"help": "input length (comma list for several axes)"}))
+    backend = _parent((("--backend",), {"help": BACKEND_HELP}))
+    scripts = _parent(
+        (("paths",), {"nargs": "*", "help": "proof scripts or directories (default: proofs/)"}),
+        (("--jobs",), {"type": int, "default": None, "help": "worker processes (default: all cores)"}),
+    )
 
     shape = sub.add_parser(
         "shape",
@@ -822,16 +853,16 @@ def build_parser() -> _Parser:
         "[--stride S] [--dilation D] [--padding P|LO:HI|valid|same|same_lower|full|causal] [--output-padding A]. "
         "Framework: derive shape FRAMEWORK {conv,conv-transpose,accepted} --n N --<framework-argument> VALUE ... "
         "Comma lists give one value per axis (--n 4,4).",
+        parents=[length, json_],
     )
+    shape.set_defaults(func=cmd_shape, extra=True)
     shape.add_argument("what", help="forward, transposed, preimage, same-padding, or a framework name")
     shape.add_argument("op", nargs="?", help="for a framework: conv, conv-transpose or accepted")
-    shape.add_argument("--n", help="input length (comma list for several axes)")
     shape.add_argument("--kernel")
     shape.add_argument("--stride")
     shape.add_argument("--dilation")
     shape.add_argument("--padding")
     shape.add_argument("--output-padding")
-    shape.add_argument("--json", action="store_true", help="machine-readable output")
 
     check = sub.add_parser(
         "check",
@@ -840,25 +871,25 @@ def build_parser() -> _Parser:
         "constrained only by the assumptions.",
         epilog=GRAMMAR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[json_],
     )
+    check.set_defaults(func=cmd_check, extra=False)
     check.add_argument("proposition", help='e.g. "ceiling(n/s) == floor((n+s-1)/s)"')
     check.add_argument("--assume", action="append", default=[], help="a hypothesis (repeatable)")
     check.add_argument("--timeout", type=_seconds, default=10.0, help="solver seconds (default 10)")
     check.add_argument("--box", action="store_true", help="second opinion: exhaustive check on a small box")
     check.add_argument("--cvc5", action="store_true", help="second opinion: cvc5 on the same SMT-LIB2")
     check.add_argument("--smt2", action="store_true", help="print the SMT-LIB2 query")
-    check.add_argument("--json", action="store_true", help="machine-readable output")
     prove = sub.add_parser(
         "prove",
         help="run the proof catalogue (every script in proofs/ by default)",
         description="Decide every claim of the given proof scripts; exit 0 when every verdict matches its expectation.",
+        parents=[scripts, json_],
     )
-    prove.add_argument("paths", nargs="*", help="proof scripts or directories (default: proofs/)")
+    prove.set_defaults(func=_pinned(cmd_prove), extra=False)
     prove.add_argument("-k", metavar="PATTERN", help="only claims whose id or statement contains PATTERN (or glob)")
-    prove.add_argument("--json", action="store_true", help="machine-readable report")
     prove.add_argument("--wide", action="store_true", help="print every column whole (default: fit the terminal)")
     prove.add_argument("--smt2", metavar="DIR", help="write each decided query as SMT-LIB2 into DIR")
-    prove.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     prove.add_argument(
         "--docs",
         nargs="?",
@@ -875,16 +906,15 @@ def build_parser() -> _Parser:
         description="Prove the catalogue and every derivation step, write one .tex per framework plus a main "
         "document into --out, and build the PDF with latexmk/pdflatex when they are installed. Exit 0 when every "
         "claim has its expected verdict, every step is proved and LaTeX reports no error or undefined reference.",
+        parents=[scripts, json_],
     )
-    docs.add_argument("paths", nargs="*", help="proof scripts or directories (default: proofs/)")
+    docs.set_defaults(func=_pinned(cmd_docs), extra=False)
     docs.add_argument(
         "--out", default="docs/derivations", help="directory of the .tex files (default docs/derivations)"
     )
     docs.add_argument("--pdf", default="docs/derivations.pdf", help="where the PDF goes (default docs/derivations.pdf)")
     docs.add_argument("--no-pdf", action="store_true", help="write the .tex files only")
     docs.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files in --out are stale")
-    docs.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
-    docs.add_argument("--json", action="store_true", help="machine-readable summary")
 
     solve = sub.add_parser(
         "solve",
@@ -892,9 +922,10 @@ def build_parser() -> _Parser:
         description="Every setting of FRAMEWORK's transposed convolution that maps --n to --out, simplest first "
         "(fewest knobs off their plain value, the stride nearest out/n first). Ranges are LO..HI or one value; "
         "unbounded knobs give endless families (t >= 0). Comma lists give one length per axis (--n 4,4).",
+        parents=[length, backend, json_],
     )
+    solve.set_defaults(func=cmd_solve, extra=True)
     solve.add_argument("framework", help="a framework name (derive shape --help lists them)")
-    solve.add_argument("--n", help="input length (comma list for several axes)")
     solve.add_argument("--out", help="target length (comma list for several axes)")
     solve.add_argument("--kernel", help="kernel size range, e.g. 3 or 1..8")
     solve.add_argument("--stride", help="stride range")
@@ -904,19 +935,16 @@ def build_parser() -> _Parser:
     solve.add_argument("--max", help="upper bound of every range not given")
     solve.add_argument("--limit", help="number of answers (default 10)")
     solve.add_argument("--all", action="store_true", help="every answer (needs bounded knobs)")
-    solve.add_argument("--backend", help=BACKEND_HELP)
-    solve.add_argument("--json", action="store_true", help="machine-readable output")
 
     explain = sub.add_parser(
         "explain",
         help="one transposed-convolution call: its length, formula, preimage and refusals",
         description="derive explain FRAMEWORK --n N --<framework-argument> VALUE ... (the framework's own names, "
         "e.g. --kernel-size 3 --strides 2 --padding same). Comma lists give one value per axis.",
+        parents=[length, backend, json_],
     )
+    explain.set_defaults(func=cmd_explain, extra=True)
     explain.add_argument("framework", help="a framework name")
-    explain.add_argument("--n", help="input length (comma list for several axes)")
-    explain.add_argument("--backend", help=BACKEND_HELP)
-    explain.add_argument("--json", action="store_true", help="machine-readable output")
     explain.add_argument("--svg", metavar="FILE", help="also draw the taps and the length over n as an SVG file")
 
     knobs = sub.add_parser(
@@ -924,9 +952,10 @@ def build_parser() -> _Parser:
         help="the arguments solve, explain and port take for a framework",
         description="Each framework's transposed convolution as the queries see it: the call, every argument "
         "(as the framework spells it) with its role, default and rule, the padding modes and the backends.",
+        parents=[json_],
     )
+    knobs.set_defaults(func=cmd_knobs, extra=False)
     knobs.add_argument("framework", nargs="?", help="a framework name (default: every framework covered)")
-    knobs.add_argument("--json", action="store_true", help="machine-readable output")
 
     port = sub.add_parser(
         "port",
@@ -934,12 +963,16 @@ def build_parser() -> _Parser:
         description="derive port FROM TO --<FROM-argument> VALUE ...: TO's setting with FROM's output length for "
         "every input length (kernel, stride and dilation kept), proved; else a counterexample and the nearest "
         "setting with a crop or pad.",
+        parents=[json_],
     )
+    port.set_defaults(func=cmd_port, extra=True)
     port.add_argument("source", help="the framework the layer is written in")
     port.add_argument("target", help="the framework to write it in")
     port.add_argument("--from-backend", help="the source's backend or implementation (as --backend of solve)")
     port.add_argument("--to-backend", help="the target's backend or implementation")
-    port.add_argument("--json", action="store_true", help="machine-readable output")
+    for name, command in sub.choices.items():  # a subcommand declared without set_defaults runs cmd_<name>(args)
+        if command.get_default("func") is None:
+            command.set_defaults(func=lambda args, _name=name: globals()[f"cmd_{_name}"](args), extra=False)
     return parser
 
 
@@ -954,35 +987,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args, extra = parser.parse_known_args(argv)
-        if args.command == "shape":
-            if args.what in GENERIC and args.op is not None:
-                raise ParameterError("operation", f"takes no operation after '{args.what}'", args.op)
-            if args.what not in GENERIC and args.op is None:
-                raise ParameterError("what", f"must be one of {', '.join(GENERIC)} or a framework name", args.what)
-            return cmd_shape(args, extra)
-        if args.command == "explain":
-            return cmd_explain(args, extra)
-        if args.command == "port":
-            return cmd_port(args, extra)
-        if args.command == "solve":
-            return cmd_solve(args, extra)
-        if extra:
-            _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command in ("prove", "docs"):
-            from .machine import pinned
-
-            with pinned(tensorflow="eigen"):  # the catalogue states the Eigen kernels' rules, on every CPU
-                return cmd_prove(args) if args.command == "prove" else cmd_docs(args)
-        if args.command == "solve":
-            return cmd_solve(args)
-        if args.command == "knobs":
-            return cmd_knobs(args)
+        if not args.extra:
+            if extra:
+                _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+            return args.func(args)
+        return args.func(args, extra)
     except DeriveError as e:
         print(f"derive: error: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader stopped early (derive ... | head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    return 2

@@ -344,3 +344,13 @@ def test_several_axes_print_the_layer_asked_for(argv, line, capsys):
     out = capsys.readouterr().out.splitlines()
     assert line in out
     assert "(axis 0, 1)" not in "\n".join(out)
+
+
+@pytest.mark.parametrize("command", ["shape", "check", "prove", "docs", "solve", "explain", "knobs", "port"])
+def test_every_subcommand_takes_json_and_runs_its_own_function(command):
+    """Each subcommand declares --json (one shared option) and the function it runs (set_defaults), no if-chain."""
+    from derive.cli import _subparser, build_parser
+
+    sub = _subparser(build_parser(), command)
+    assert "--json" in sub._option_string_actions
+    assert callable(sub.get_default("func")) and sub.get_default("extra") in (True, False)
