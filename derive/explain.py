@@ -192,117 +192,167 @@ def _runs(pairs: list[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int
     return out
 
 
+def _back(fn: Callable[[int], int], lo: int, hi: int) -> str:
+    """What the forward convolution gives lo..hi (it refuses only lengths too short for its kernel)."""
+    if _below(fn, hi, 0):
+        return "a refusal"
+    first = _first(lambda x: not _below(fn, x, 0), lo, hi)
+    text = _span(fn(first), fn(hi))
+    return text if first == lo else f"{text} ({_span(lo, first - 1)} refused as too short)"
+
+
+@dataclass
+class _Found:
+    """What the settings of one call give, gathered knob by knob (notes and refusals in the order found)."""
+
+    hits: dict[int, int]  # preimage length -> the first output padding giving it
+    default_hit: int | None
+    targets: set[int]  # preimage lengths an output size gives
+    notes: list[str]
+    refusals: list[Refusal]
+
+
+def _adjust_default(sp: Space, n: int, base: Mapping[str, Any], ctx: _Context, found: _Found) -> None:
+    """A non-integer default output padding (keras' None): which length it gives, or its refusal."""
+    adjust = ctx.adjust
+    default = adjust.default
+    if isinstance(default, int):
+        return
+    got, e = _try(sp, n, {**base, adjust.name: default})
+    if e is not None:
+        found.refusals.append(_refusal(f"{adjust.name}={default!r} (the default)", e))
+    elif ctx.inside(got):  # type: ignore[arg-type]
+        found.default_hit = got
+    else:
+        found.notes.append(f"{adjust.name}={default!r} (the default) gives {got}, which {ctx.forward} maps back to "
+                           f"{_back(ctx.fn, got, got)}, not {n}")  # type: ignore[arg-type]  # fmt: skip
+
+
+def _adjust_values(sp: Space, n: int, cfg: Mapping[str, Any], base: Mapping[str, Any], ctx: _Context,
+                   found: _Found) -> None:
+    """Each output padding the framework offers: the preimage lengths it gives, the others, and the refused."""
+    adjust = ctx.adjust
+    tried = [(v, *_try(sp, n, {**base, adjust.name: v})) for v in sp.adjust_values(cfg)]
+    accepted = [(v, got) for v, got, _ in tried if got is not None]
+    every: dict[int, list[int]] = {}
+    for v, got in accepted:
+        if ctx.inside(got):
+            every.setdefault(got, []).append(v)
+    found.hits = {got: vs[0] for got, vs in every.items()}
+    for got, vs in every.items():  # e.g. ONNX's SAME in the spec ignores output_padding
+        if len(vs) > 1:
+            shown = _span(vs[0], vs[-1]) if vs == list(range(vs[0], vs[-1] + 1)) else ", ".join(map(str, vs))
+            found.notes.append(f"{adjust.name}={shown} all give {got}")
+    for (v0, v1), (l0, l1) in _runs([(v, got) for v, got in accepted if not ctx.inside(got)]):
+        found.notes.append(f"{adjust.name}={_span(v0, v1)} is accepted too but gives {_span(l0, l1)}, "
+                           f"which {ctx.forward} maps back to {_back(ctx.fn, l0, l1)}, not {n}")  # fmt: skip
+    _adjust_refusals(tried, adjust.name, found)
+
+
+def _adjust_refusals(tried: list[tuple[Any, int | None, FrameworkError | None]], name: str, found: _Found) -> None:
+    """Refused output paddings among accepted ones one by one; past the last accepted one, as ``>=``."""
+    last_ok = max((i for i, (_, got, _) in enumerate(tried) if got is not None), default=-1)
+    for i, (v, _, e) in enumerate(tried):
+        if e is not None and i < last_ok:
+            found.refusals.append(_refusal(f"{name}={v}", e))
+    if last_ok + 1 < len(tried):
+        v, _, e = tried[last_ok + 1]
+        found.refusals.append(_refusal(f"{name}>={v}", e))  # type: ignore[arg-type]
+
+
+def _targets(sp: Space, n: int, base: Mapping[str, Any], preimage: tuple[int, int], ctx: _Context,
+             found: _Found) -> None:
+    """Which preimage lengths an output size gives, and the accepted sizes outside it (scanned outward)."""
+    target = ctx.target
+    for x in range(preimage[0], preimage[1] + 1):
+        if _try(sp, n, {**base, target.name: x})[0] == x:
+            found.targets.add(x)
+    for step in (1, -1):  # outward from each end (chainer also accepts sizes below the preimage)
+        x, run = preimage[1] + 1 if step > 0 else preimage[0] - 1, []
+        while x >= 1 and len(run) < TARGET_SCAN:
+            got, e = _try(sp, n, {**base, target.name: x})
+            if e is not None:
+                found.refusals.append(_refusal(f"{target.name}={x}", e))
+            if got != x:
+                break
+            run.append(x)
+            x += step
+        if run:
+            lo, hi = min(run), max(run)
+            found.notes.append(f"{target.name}={_span(lo, hi)} is accepted too, but {ctx.forward} maps "
+                               f"{_span(lo, hi)} back to {_back(ctx.fn, lo, hi)}, not {n}")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Context:
+    """One call's knobs and forward convolution, shared by the helpers of :func:`_settings`."""
+
+    sp: Space
+    adjust: Any
+    target: Any
+    preimage: tuple[int, int] | None
+    forward: str
+    fn: Callable[[int], int]
+
+    def inside(self, x: int | None) -> bool:
+        return self.preimage is not None and x is not None and self.preimage[0] <= x <= self.preimage[1]
+
+
+def _way_text(ctx: _Context, lo: int, hi: int, is_default: bool, offset: int | None, by_target: bool) -> str:
+    """The settings that give the preimage lengths lo..hi, as one line."""
+    adjust, target, sp = ctx.adjust, ctx.target, ctx.sp
+    parts = []
+    if is_default:
+        default = adjust or target
+        parts.append(f"{default.name}={default.default!r} (the default)" if default else "the call as written")
+    if offset is not None:
+        parts.append(f"{adjust.name}={_span(lo - offset, hi - offset)}")
+    text = " or ".join(parts)
+    if by_target:
+        text += (", or " if text else "") + sp.target_text(_span(lo, hi))
+    if text:
+        return text
+    if adjust is None and target is None:
+        return f"not from this call: {sp.operation} has no output padding or output size (change the padding)"
+    knobs = " or ".join(k.name for k in (adjust, target) if k is not None)
+    return f"no {knobs} of this call gives {'it' if lo == hi else 'them'}"
+
+
+def _ways(ctx: _Context, preimage: tuple[int, int], found: _Found) -> list[Way]:
+    """The preimage cut into runs of consecutive lengths with the same kind of setting, one way each."""
+    kinds: list[tuple[int, tuple[Any, ...]]] = []
+    for x in range(preimage[0], preimage[1] + 1):
+        v = found.hits.get(x)
+        kinds.append((x, (x == found.default_hit, None if v is None else x - v, x in found.targets)))
+    ways = []
+    for _, group in itertools.groupby(kinds, key=lambda item: item[1] if not item[1][0] else item):
+        items = list(group)
+        lo, hi = items[0][0], items[-1][0]
+        ways.append(Way((lo, hi), _way_text(ctx, lo, hi, *items[0][1])))
+    return ways
+
+
 def _settings(
     sp: Space, n: int, cfg: Mapping[str, Any], preimage: tuple[int, int] | None, forward: str, fn: Callable[[int], int]
 ) -> tuple[list[Way], list[str], list[Refusal]]:
     """Which output padding / output size gives each preimage length; what else is accepted, and what is refused."""
-    adjust, target = sp.knob("adjust"), sp.knob("target")
+    ctx = _Context(sp, sp.knob("adjust"), sp.knob("target"), preimage, forward, fn)
+    adjust, target = ctx.adjust, ctx.target
     base = dict(cfg) if target is None else {**cfg, target.name: target.default}
-    inside = (lambda x: preimage[0] <= x <= preimage[1]) if preimage else (lambda x: False)
-    notes: list[str] = []
-    refusals: list[Refusal] = []
-
-    def back(lo: int, hi: int) -> str:
-        """What the forward convolution gives lo..hi (it refuses only lengths too short for its kernel)."""
-        if _below(fn, hi, 0):
-            return "a refusal"
-        first = _first(lambda x: not _below(fn, x, 0), lo, hi)
-        text = _span(fn(first), fn(hi))
-        return text if first == lo else f"{text} ({_span(lo, first - 1)} refused as too short)"
-
-    hits: dict[int, int] = {}  # preimage length -> the output padding giving it
-    default_hit: int | None = None
+    found = _Found({}, None, set(), [], [])
     if adjust is not None:
-        default = adjust.default
-        tried: list[tuple[Any, int | None, FrameworkError | None]] = []
-        if not isinstance(default, int):
-            got, e = _try(sp, n, {**base, adjust.name: default})
-            if e is not None:
-                refusals.append(_refusal(f"{adjust.name}={default!r} (the default)", e))
-            elif inside(got):  # type: ignore[arg-type]
-                default_hit = got
-            else:
-                notes.append(f"{adjust.name}={default!r} (the default) gives {got}, which {forward} maps back to "
-                             f"{back(got, got)}, not {n}")  # type: ignore[arg-type]  # fmt: skip
-        tried = [(v, *_try(sp, n, {**base, adjust.name: v})) for v in sp.adjust_values(cfg)]
-        accepted = [(v, got) for v, got, _ in tried if got is not None]
-        every: dict[int, list[int]] = {}
-        for v, got in accepted:
-            if inside(got):
-                every.setdefault(got, []).append(v)
-        hits = {got: vs[0] for got, vs in every.items()}
-        for got, vs in every.items():  # e.g. ONNX's SAME in the spec ignores output_padding
-            if len(vs) > 1:
-                shown = _span(vs[0], vs[-1]) if vs == list(range(vs[0], vs[-1] + 1)) else ", ".join(map(str, vs))
-                notes.append(f"{adjust.name}={shown} all give {got}")
-        for (v0, v1), (l0, l1) in _runs([(v, got) for v, got in accepted if not inside(got)]):
-            notes.append(f"{adjust.name}={_span(v0, v1)} is accepted too but gives {_span(l0, l1)}, "
-                         f"which {forward} maps back to {back(l0, l1)}, not {n}")  # fmt: skip
-        last_ok = max((i for i, (_, got, _) in enumerate(tried) if got is not None), default=-1)
-        for i, (v, _, e) in enumerate(tried):
-            if e is not None and i < last_ok:
-                refusals.append(_refusal(f"{adjust.name}={v}", e))
-        if last_ok + 1 < len(tried):
-            v, _, e = tried[last_ok + 1]
-            refusals.append(_refusal(f"{adjust.name}>={v}", e))  # type: ignore[arg-type]
-
+        _adjust_default(sp, n, base, ctx, found)
+        _adjust_values(sp, n, cfg, base, ctx, found)
     if adjust is None and not sp.needs_target:  # caffe, chainer: the call with the default target reaches it
         got, _ = _try(sp, n, base)
-        if got is not None and inside(got):
-            default_hit = got
-
-    targets: set[int] = set()
+        if ctx.inside(got):
+            found.default_hit = got
     if target is not None and adjust is not None:
         base = {**base, adjust.name: adjust.default}  # paddle refuses an output size next to an output padding
     if target is not None and preimage is not None:
-        for x in range(preimage[0], preimage[1] + 1):
-            if _try(sp, n, {**base, target.name: x})[0] == x:
-                targets.add(x)
-        for step in (1, -1):  # outward from each end (chainer also accepts sizes below the preimage)
-            x, run = preimage[1] + 1 if step > 0 else preimage[0] - 1, []
-            while x >= 1 and len(run) < TARGET_SCAN:
-                got, e = _try(sp, n, {**base, target.name: x})
-                if e is not None:
-                    refusals.append(_refusal(f"{target.name}={x}", e))
-                if got != x:
-                    break
-                run.append(x)
-                x += step
-            if run:
-                lo, hi = min(run), max(run)
-                notes.append(f"{target.name}={_span(lo, hi)} is accepted too, but {forward} maps {_span(lo, hi)} "
-                             f"back to {back(lo, hi)}, not {n}")  # fmt: skip
-
-    ways: list[Way] = []
-    if preimage is None:
-        return ways, notes, refusals
-    # consecutive lengths with the same kind of setting form one way
-    kinds: list[tuple[int, tuple[Any, ...]]] = []
-    for x in range(preimage[0], preimage[1] + 1):
-        v = hits.get(x)
-        kinds.append((x, (x == default_hit, None if v is None else x - v, x in targets)))
-    for _, group in itertools.groupby(kinds, key=lambda item: item[1] if not item[1][0] else item):
-        items = list(group)
-        lo, hi = items[0][0], items[-1][0]
-        is_default, offset, by_target = items[0][1]
-        parts = []
-        if is_default:
-            default = adjust or target
-            parts.append(f"{default.name}={default.default!r} (the default)" if default else "the call as written")
-        if offset is not None:
-            parts.append(f"{adjust.name}={_span(lo - offset, hi - offset)}")  # type: ignore[union-attr]
-        text = " or ".join(parts)
-        if by_target:
-            text += (", or " if text else "") + sp.target_text(_span(lo, hi))
-        if not text:
-            pronoun = "it" if lo == hi else "them"
-            if adjust is None and target is None:
-                text = f"not from this call: {sp.operation} has no output padding or output size (change the padding)"
-            else:
-                knobs = " or ".join(k.name for k in (adjust, target) if k is not None)
-                text = f"no {knobs} of this call gives {pronoun}"
-        ways.append(Way((lo, hi), text))
-    return ways, notes, refusals
+        _targets(sp, n, base, preimage, ctx, found)
+    ways = [] if preimage is None else _ways(ctx, preimage, found)
+    return ways, found.notes, found.refusals
 
 
 def lines(e: Explanation) -> list[str]:
