@@ -1,0 +1,503 @@
+"""For which input sizes a whole model runs, and what it outputs: derived from the rule table, proved by Z3.
+
+:func:`propagate` runs every node's rule over symbolic shapes and collects each :class:`Check`.
+:func:`analyse` answers per symbolic dim with the EXACT set of sizes >= 1 where every check holds,
+as ``finite ∪ {v >= from : v mod modulus ∈ residues}``. The set is found soundly: the period comes
+from the floor/ceiling denominators (composed through nesting), a concrete sweep over a window
+gives a candidate, and Z3 proves ``∀v >= 1: condition(v) ⇔ v ∈ candidate``. Only unsat of that
+negation prints "proved"; a refutation widens the window and tries again; a timeout is "unknown".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+
+from ..errors import DeriveError, UnsupportedExpressionError
+from ..evaluate import evaluate
+from . import rules as R
+from .graph import Check, Graph, GraphError, Tensor, dim_symbol
+
+# -- propagation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Propagated:
+    """Every tensor's shape, every check in execution order, and the dims' symbols."""
+
+    graph: Graph
+    tensors: Mapping[str, Tensor]
+    checks: tuple[Check, ...]
+    symbols: Mapping[str, sp.Symbol]
+
+    @property
+    def outputs(self) -> dict[str, tuple[Any, ...]]:
+        return {name: self.tensors[name].shape for name in self.graph.outputs}
+
+
+def _input_tensor(dims: tuple[int | str, ...], symbols: dict[str, sp.Symbol]) -> Tensor:
+    shape = []
+    for d in dims:
+        if isinstance(d, str):
+            symbols.setdefault(d, dim_symbol(d))
+            shape.append(symbols[d])
+        else:
+            shape.append(sp.Integer(d))
+    return Tensor(tuple(shape))
+
+
+def propagate(graph: Graph) -> Propagated:
+    """Run each node's rule in order; a missing tensor or an unsupported op is a clear error."""
+    symbols: dict[str, sp.Symbol] = {}
+    tensors: dict[str, Tensor] = dict(graph.constants)
+    for name, dims in graph.inputs:
+        tensors[name] = _input_tensor(dims, symbols)
+    checks: list[Check] = []
+    for node in graph.nodes:
+        fn = R.rule(graph.rules, node.op, node.name)
+        inputs: list[Tensor | None] = []
+        for name in node.inputs:
+            if name == "":
+                inputs.append(None)
+            elif name not in tensors:
+                raise GraphError(node.name, node.op, f"input '{name}' is produced by no earlier node")
+            else:
+                inputs.append(tensors[name])
+        outs, found = fn(node, inputs)
+        checks.extend(c for c in found if c.holds is not True and c.holds is not sp.true)
+        for name, t in zip(node.outputs, outs, strict=False):
+            if name:
+                tensors[name] = t
+    for name in graph.outputs:
+        if name not in tensors:
+            raise GraphError(graph.name, "graph", f"output '{name}' is produced by no node")
+    return Propagated(graph, tensors, tuple(checks), symbols)
+
+
+# -- concrete evaluation -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The first check that fails at one size, with the runtime's message there."""
+
+    values: dict[str, int]
+    node: str
+    op: str
+    message: str
+    error: str = ""
+
+
+def _holds(check: Check, values: Mapping[sp.Symbol, int]) -> bool:
+    if check.holds is False or check.holds is sp.false:
+        return False
+    try:
+        return bool(evaluate(check.holds, values))
+    except ZeroDivisionError:
+        return False
+
+
+def first_failure(p: Propagated, values: Mapping[str, int]) -> Failure | None:
+    """The first failing check at ``values`` (dim name -> int), or None when the model runs."""
+    at = {p.symbols[k]: v for k, v in values.items() if k in p.symbols}
+    for c in p.checks:
+        if not _holds(c, at):
+            return Failure(dict(values), c.node, c.op, c.text(at), c.error)
+    return None
+
+
+def output_shapes(p: Propagated, values: Mapping[str, int]) -> dict[str, list[int]]:
+    """Each output's shape at ``values`` (where the model runs)."""
+    at = {p.symbols[k]: v for k, v in values.items() if k in p.symbols}
+    result = {}
+    for name, shape in p.outputs.items():
+        dims = []
+        for d in shape:
+            v = evaluate(sp.sympify(d), at)
+            dims.append(int(v))
+        result[name] = dims
+    return result
+
+
+# -- eventually periodic sets --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodicSet:
+    """``finite ∪ {v >= start : v mod modulus ∈ residues}`` over the integers >= 1 (start None: no periodic part)."""
+
+    finite: tuple[int, ...]
+    start: int | None
+    modulus: int
+    residues: tuple[int, ...]
+
+    def __contains__(self, v: int) -> bool:
+        if v in self.finite:
+            return True
+        return self.start is not None and v >= self.start and v % self.modulus in self.residues
+
+    def condition(self, v: sp.Symbol) -> sp.Basic:
+        parts: list[sp.Basic] = [sp.Eq(v, k) for k in self.finite]
+        if self.start is not None:
+            if self.modulus == 1:
+                classes: sp.Basic = sp.true
+            else:
+                classes = sp.Or(*(sp.Eq(sp.Mod(v, self.modulus), r) for r in self.residues))
+            parts.append(sp.And(sp.GreaterThan(v, self.start, evaluate=False), classes))
+        return sp.Or(*parts) if parts else sp.false
+
+    def smallest_outside(self) -> int | None:
+        if self.start is not None and self.modulus == 1 and set(range(1, self.start)) <= set(self.finite):
+            return None
+        v = 1
+        while v in self:
+            v += 1
+        return v
+
+    def nearest(self, v: int, count: int = 3) -> list[int]:
+        """Up to ``count`` members nearest to ``v`` (ties: the smaller first), in increasing order."""
+        found: list[int] = []
+        limit = v + 4 * (self.modulus + (self.start or 0)) + max(self.finite, default=0) + 2
+        for d in range(0, limit):
+            for c in (v - d, v + d) if d else (v,):
+                if c >= 1 and c in self and c not in found:
+                    found.append(c)
+            if len(found) >= count:
+                break
+        return sorted(found[:count])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "finite": list(self.finite),
+            "from": self.start,
+            "modulus": self.modulus,
+            "residues": list(self.residues),
+        }
+
+    def text(self, name: str) -> str:
+        parts = []
+        if self.start is not None:
+            if self.modulus == 1:
+                periodic = f"{name} ≥ {self.start}"
+            elif len(self.residues) == 1:
+                periodic = f"{name} ≡ {self.residues[0]} mod {self.modulus}"
+                periodic += f", {name} ≥ {self.start}" if self.start > 1 else ""
+            else:
+                res = ", ".join(map(str, self.residues))
+                periodic = f"{name} mod {self.modulus} ∈ {{{res}}}"
+                periodic = f"{name} ≥ {self.start} and {periodic}" if self.start > 1 else periodic
+            parts.append(periodic)
+        if self.finite:
+            listed = ", ".join(map(str, self.finite))
+            parts.insert(0, f"{name} ∈ {{{listed}}}")
+        return " or ".join(parts) if parts else "never"
+
+
+def _period(e: sp.Basic, v: sp.Symbol) -> tuple[int, frozenset[Fraction]]:
+    """``(P, slopes)``: e(x + P) - e(x) = slope·P eventually, for one of ``slopes`` (each slope·P an integer)."""
+    if not e.has(v):
+        return 1, frozenset({Fraction(0)})
+    if e == v:
+        return 1, frozenset({Fraction(1)})
+    if isinstance(e, sp.Add):
+        p, slopes = 1, frozenset({Fraction(0)})
+        for a in e.args:
+            pa, sa = _period(a, v)
+            p = math.lcm(p, pa)
+            slopes = frozenset(x + y for x in slopes for y in sa)
+        return p, slopes
+    if isinstance(e, sp.Mul):
+        const = [a for a in e.args if not a.has(v)]
+        var = [a for a in e.args if a.has(v)]
+        if len(var) == 1 and all(a.is_Rational for a in const):
+            c = Fraction(int(sp.Mul(*const).p), int(sp.Mul(*const).q))
+            p, s = _period(var[0], v)
+            return _integral(p, frozenset(c * x for x in s))
+        raise UnsupportedExpressionError(f"non-linear term {e} in {v}")
+    if isinstance(e, (sp.floor, sp.ceiling)):
+        return _integral(*_period(e.args[0], v))
+    if isinstance(e, sp.Mod):
+        a, m = e.args
+        return _period(a - m * sp.floor(a / m, evaluate=False), v)
+    if isinstance(e, sp.Piecewise):
+        parts = [x for pair in e.args for x in pair]
+    else:
+        parts = list(e.args)
+    p, slopes = 1, frozenset()
+    for a in parts:
+        if isinstance(a, sp.Basic) and not isinstance(a, sp.logic.boolalg.BooleanAtom):
+            pa, sa = _period(a, v)
+            p, slopes = math.lcm(p, pa), slopes | sa
+    return p, slopes or frozenset({Fraction(0)})
+
+
+def _integral(p: int, slopes: frozenset[Fraction]) -> tuple[int, frozenset[Fraction]]:
+    """The least multiple of ``p`` over which every slope advances by an integer."""
+    return p * math.lcm(1, *((s * p).denominator for s in slopes)), slopes
+
+
+def _scale(e: sp.Basic) -> int:
+    """A bound on the constants in ``e`` (where a piecewise behaviour can still change)."""
+    total = 0
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, sp.Rational):
+            total += abs(int(node.p))
+    return total
+
+
+def _candidate(cond: sp.Basic, v: sp.Symbol, period: int, window: int) -> PeriodicSet:
+    """The set agreeing with ``cond`` on 1..window, periodic with ``period`` over its last stretch."""
+    values = [bool(_holds(Check(cond, "", "", ""), {v: x})) for x in range(1, window + 1)]
+    residues = sorted({x % period for x in range(window - period + 1, window + 1) if values[x - 1]})
+    start = window + 1
+    while start > 1 and values[start - 2] == ((start - 1) % period in residues):
+        start -= 1
+    # the smallest modulus whose classes give the same residues
+    for d in sorted(k for k in range(1, period + 1) if period % k == 0):
+        coarse = sorted({r % d for r in residues})
+        if sorted(r for r in range(period) if r % d in coarse) == residues:
+            period, residues = d, coarse
+            break
+    finite = tuple(x for x in range(1, start) if values[x - 1])
+    if not residues:
+        return PeriodicSet(finite, None, 1, ())
+    # begin the periodic part at its first member (H ≥ 7, not H ≥ 1, for {7, 8, 15, 16, ...})
+    first = start
+    while first % period not in residues:
+        first += 1
+    return PeriodicSet(finite, first, period, tuple(residues))
+
+
+@dataclass(frozen=True)
+class Proof:
+    status: str  # "proved" | "unknown"
+    reason: str | None = None
+
+
+def exact_set(cond: sp.Basic, v: sp.Symbol, timeout: float = 10.0, tries: int = 4) -> tuple[PeriodicSet | None, Proof]:
+    """The set of v >= 1 where ``cond`` holds, proved equal to ``cond`` for every v >= 1, or unknown."""
+    from ..prover import Status, prove
+
+    try:
+        period, _ = _period(cond, v)
+    except UnsupportedExpressionError as e:
+        return None, Proof("unknown", f"no period: {e}")
+    window = max(64, 4 * period + 2 * _scale(cond) + 8)
+    last_reason = ""
+    for _ in range(tries):
+        candidate = _candidate(cond, v, period, window)
+        verdict = prove(sp.Equivalent(cond, candidate.condition(v)), timeout=timeout, minimise=False)
+        if verdict.status is Status.PROVED:
+            return candidate, Proof("proved")
+        if verdict.status is Status.UNKNOWN:
+            return None, Proof("unknown", verdict.reason or "z3 gave up")
+        cex = (verdict.counterexample or {}).get(v.name, window)
+        last_reason = f"the sweep to {window} disagreed with the condition at {v.name} = {cex}"
+        window = max(2 * window, cex + 2 * period + 1)
+        period *= 2
+    return None, Proof("unknown", last_reason)
+
+
+# -- the answer ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DimAnswer:
+    name: str
+    runs: PeriodicSet | None
+    proof: Proof
+    first_failure: Failure | None
+    # other dims this one is coupled with (the joint condition is exact; no per-dim set is given)
+    coupled: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        ff = self.first_failure
+        out: dict[str, Any] = {
+            "runs": self.runs.to_json() if self.runs is not None else None,
+            "proof": self.proof.status,
+            "first_failure": {
+                "value": ff.values.get(self.name) if ff else None,
+                "op": ff.op if ff else None,
+                "node": ff.node if ff else None,
+                "message": ff.message if ff else None,
+            },
+        }
+        if self.proof.reason:
+            out["reason"] = self.proof.reason
+        if self.coupled:
+            out["coupled"] = list(self.coupled)
+        return out
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What happens at one size: the failure (or None) and the nearest sizes that run."""
+
+    values: dict[str, int]
+    failure: Failure | None
+    nearest: dict[str, list[int]] = field(default_factory=dict)
+    outputs: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Answer:
+    propagated: Propagated
+    dims: dict[str, DimAnswer]
+    condition: sp.Basic
+    outputs: dict[str, tuple[Any, ...]]
+    # output name -> {dim name: "proved" | "unknown"}: where the output dim equals the input dim wherever it runs
+    preserves: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def attempt(self, values: Mapping[str, int]) -> Attempt:
+        """Run the model's checks at ``values``; where it fails, the nearest sizes of each failing dim that run."""
+        full = dict(values)
+        for name, d in self.dims.items():
+            if name not in full:
+                full[name] = _member(d.runs)
+        failure = first_failure(self.propagated, full)
+        if failure is None:
+            return Attempt(full, None, outputs=output_shapes(self.propagated, full))
+        nearest = {}
+        for name, v in values.items():
+            d = self.dims.get(name)
+            if d is not None and d.runs is not None and v not in d.runs:
+                nearest[name] = d.runs.nearest(v)
+        return Attempt(full, failure, nearest)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dims": {name: d.to_json() for name, d in self.dims.items()},
+            "condition": str(self.condition),
+            "outputs": {name: [str(x) for x in shape] for name, shape in self.outputs.items()},
+            "preserves": self.preserves,
+            "rules": self.propagated.graph.rules,
+        }
+
+
+def _member(s: PeriodicSet | None) -> int:
+    """A size that runs (to hold the other dims at while one is varied), 1 when none is known."""
+    if s is None:
+        return 1
+    if s.finite:
+        return s.finite[0]
+    return s.start if s.start is not None else 1
+
+
+def _conjuncts(checks: tuple[Check, ...]) -> list[sp.Basic]:
+    out: list[sp.Basic] = []
+    for c in checks:
+        h = c.holds
+        if h is True or h is sp.true:
+            continue
+        if h is False:
+            h = sp.false
+        out.extend(h.args if isinstance(h, sp.And) else (h,))
+    return out
+
+
+def _groups(conjuncts: list[sp.Basic], names: list[str]) -> list[set[str]]:
+    """Dims joined by a conjunct that mentions several of them (union-find over conjuncts)."""
+    parent = {n: n for n in names}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    for c in conjuncts:
+        used = sorted(s.name for s in c.free_symbols if s.name in parent)
+        for other in used[1:]:
+            parent[root(other)] = root(used[0])
+    groups: dict[str, set[str]] = {}
+    for n in names:
+        groups.setdefault(root(n), set()).add(n)
+    return list(groups.values())
+
+
+def simplify_dim(e: Any) -> sp.Expr:
+    """Fold nested floors: ⌊(⌊x⌋ + c)/r⌋ = ⌊(x + c)/r⌋ for integer c and r > 0 (likewise ceiling)."""
+    e = sp.sympify(e)
+
+    def fold(node: sp.Basic) -> sp.Basic:
+        if not node.args:
+            return node
+        node = node.func(*(fold(a) for a in node.args))
+        if isinstance(node, (sp.floor, sp.ceiling)):
+            inner = node.args[0]
+            for f in (sp.floor, sp.ceiling):
+                if type(node) is not f:
+                    continue
+                # inner = (nested + c) * k  with nested a floor/ceiling of the same kind, c integer, k = 1/r
+                num, den = sp.fraction(sp.together(inner))
+                if den.is_Integer and den > 0:
+                    nested = [a for a in sp.Add.make_args(sp.expand(num)) if isinstance(a, f)]
+                    if len(nested) == 1:
+                        rest = sp.expand(num) - nested[0]
+                        if rest.is_integer:
+                            return f((nested[0].args[0] + rest) / den)
+        return node
+
+    return fold(e)
+
+
+def analyse(graph: Graph, timeout: float = 10.0) -> Answer:
+    """The exact set of sizes per symbolic dim (proved), the joint condition, and each output's closed form."""
+    p = propagate(graph)
+    names = list(p.symbols)
+    if not names:
+        raise DeriveError(f"model '{graph.name}' has no symbolic dim: name one with --input (e.g. 1,3,H,W)")
+    conjuncts = _conjuncts(p.checks)
+    condition = sp.And(*conjuncts) if conjuncts else sp.true
+    groups = _groups(conjuncts, names)
+    dims: dict[str, DimAnswer] = {}
+    sets: dict[str, PeriodicSet | None] = {}
+    for group in groups:
+        if len(group) == 1:
+            (name,) = group
+            v = p.symbols[name]
+            mine = [c for c in conjuncts if v in c.free_symbols or not c.free_symbols]
+            runs, proof = exact_set(sp.And(*mine) if mine else sp.true, v, timeout)
+            sets[name] = runs
+            dims[name] = DimAnswer(name, runs, proof, None)
+        else:
+            for name in group:
+                reason = "coupled with " + ", ".join(sorted(group - {name})) + ": see the joint condition"
+                sets[name] = None
+                dims[name] = DimAnswer(name, None, Proof("unknown", reason), None, tuple(sorted(group - {name})))
+    # the smallest failing size of each dim, the others held at a size that runs
+    for name, d in dims.items():
+        others = {n: _member(sets[n]) for n in names if n != name}
+        value = d.runs.smallest_outside() if d.runs is not None else None
+        if d.runs is None:
+            value = next((x for x in range(1, 257) if first_failure(p, {**others, name: x}) is not None), None)
+        failure = first_failure(p, {**others, name: value}) if value is not None else None
+        dims[name] = DimAnswer(d.name, d.runs, d.proof, failure, d.coupled)
+    outputs = {name: tuple(simplify_dim(x) for x in shape) for name, shape in p.outputs.items()}
+    preserves = _preserves(outputs, p, condition, timeout)
+    return Answer(p, dims, condition, outputs, preserves)
+
+
+def _preserves(
+    outputs: dict[str, tuple[Any, ...]], p: Propagated, condition: sp.Basic, timeout: float
+) -> dict[str, dict[str, str]]:
+    """Output dims proved equal to an input dim wherever the model runs (size-preserving models)."""
+    from ..prover import Status, prove
+
+    found: dict[str, dict[str, str]] = {}
+    for out, shape in outputs.items():
+        for name, sym in p.symbols.items():
+            for d in shape:
+                if sym not in sp.sympify(d).free_symbols or d == sym:
+                    if d == sym:
+                        found.setdefault(out, {})[name] = "proved"
+                    continue
+                verdict = prove(sp.Implies(condition, sp.Eq(d, sym)), timeout=timeout, minimise=False)
+                if verdict.status is Status.PROVED:
+                    found.setdefault(out, {})[name] = "proved"
+                    break
+    return found
