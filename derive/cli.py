@@ -142,6 +142,7 @@ def _shape_generic(args: argparse.Namespace) -> tuple[str, list[Any]]:
 
     if args.n is None or args.kernel is None:
         raise ParameterError("--n" if args.n is None else "--kernel", "is required", None)
+
     def column(name: str, text: str | None, parse: Any = _int) -> list[Any] | None:
         # a flag given empty ('--padding=') is a bad value, not a missing one
         return None if text is None else [parse(name, v) for v in _axes(name, text) or []]

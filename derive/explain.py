@@ -228,8 +228,9 @@ def _adjust_default(sp: Space, n: int, base: Mapping[str, Any], ctx: _Context, f
                            f"{_back(ctx.fn, got, got)}, not {n}")  # type: ignore[arg-type]  # fmt: skip
 
 
-def _adjust_values(sp: Space, n: int, cfg: Mapping[str, Any], base: Mapping[str, Any], ctx: _Context,
-                   found: _Found) -> None:
+def _adjust_values(
+    sp: Space, n: int, cfg: Mapping[str, Any], base: Mapping[str, Any], ctx: _Context, found: _Found
+) -> None:
     """Each output padding the framework offers: the preimage lengths it gives, the others, and the refused."""
     adjust = ctx.adjust
     tried = [(v, *_try(sp, n, {**base, adjust.name: v})) for v in sp.adjust_values(cfg)]
@@ -260,8 +261,9 @@ def _adjust_refusals(tried: list[tuple[Any, int | None, FrameworkError | None]],
         found.refusals.append(_refusal(f"{name}>={v}", e))  # type: ignore[arg-type]
 
 
-def _targets(sp: Space, n: int, base: Mapping[str, Any], preimage: tuple[int, int], ctx: _Context,
-             found: _Found) -> None:
+def _targets(
+    sp: Space, n: int, base: Mapping[str, Any], preimage: tuple[int, int], ctx: _Context, found: _Found
+) -> None:
     """Which preimage lengths an output size gives, and the accepted sizes outside it (scanned outward)."""
     target = ctx.target
     for x in range(preimage[0], preimage[1] + 1):

@@ -70,7 +70,9 @@ def _env_bool(value: str) -> bool | None:
 
 
 def tensorflow_kernels(
-    env: Mapping[str, str] | None = None, flags: frozenset[str] | None = None, system: str | None = None,
+    env: Mapping[str, str] | None = None,
+    flags: frozenset[str] | None = None,
+    system: str | None = None,
     machine: str | None = None,
 ) -> Choice:
     """``eigen`` or ``onednn``: what TensorFlow's CPU convolutions run on this machine (or the one described)."""

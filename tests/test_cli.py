@@ -126,8 +126,10 @@ BAD = [
     (["check", "Eq(n)"], "'Eq' takes 2 arguments (1 given)"),
     (["check", "n // 0 == 1"], "divides by zero"),
     (["check", "Mod(n, n - n) == 1"], "divides by zero"),
-    (["shape", "torch", "conv-transpose", "--n", "4", "--kernel-size", "3", "--stride", "2", "--padding", "1,1"],
-     "'--padding' must have one value per axis of --n (1)"),
+    (
+        ["shape", "torch", "conv-transpose", "--n", "4", "--kernel-size", "3", "--stride", "2", "--padding", "1,1"],
+        "'--padding' must have one value per axis of --n (1)",
+    ),
     (["shape", "onnx", "conv", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,1,1"], "ONNX's layout for 2 axes: 4"),
     (["shape", "onnx", "conv-transpose", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,1"], "ONNX's layout"),
 ]

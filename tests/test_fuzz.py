@@ -33,6 +33,7 @@ def fuzz(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
                     suppress_health_check=list(HealthCheck))  # fmt: skip
 
+
 # -- bad values ------------------------------------------------------------------------------
 
 ASCII_INT = re.compile(r"\s*[+-]?[0-9]+\s*")
@@ -268,41 +269,88 @@ def _text(value: Any) -> str:
 
 # each subcommand: a valid call and the flags that get a bad value (kind: which bad values)
 COMMANDS: dict[str, tuple[list[str], dict[str, str]]] = {
-    "shape-forward": (["shape", "forward", "--n", "8", "--kernel", "3"],
-                      {"--n": "n", "--kernel": "positive", "--stride": "positive", "--dilation": "positive",
-                       "--padding": "padding"}),
-    "shape-transposed": (["shape", "transposed", "--n", "8", "--kernel", "3"],
-                         {"--n": "n", "--kernel": "positive", "--stride": "positive", "--output-padding": "padding"}),
+    "shape-forward": (
+        ["shape", "forward", "--n", "8", "--kernel", "3"],
+        {"--n": "n", "--kernel": "positive", "--stride": "positive", "--dilation": "positive", "--padding": "padding"},
+    ),
+    "shape-transposed": (
+        ["shape", "transposed", "--n", "8", "--kernel", "3"],
+        {"--n": "n", "--kernel": "positive", "--stride": "positive", "--output-padding": "padding"},
+    ),
     "shape-preimage": (["shape", "preimage", "--n", "8", "--kernel", "3"], {"--n": "n", "--stride": "positive"}),
-    "shape-torch": (["shape", "torch", "conv-transpose", "--n", "8", "--kernel-size", "3"],
-                    {"--n": "n", "--kernel-size": "positive", "--stride": "positive", "--padding": "padding",
-                     "--output-padding": "padding", "--dilation": "positive"}),
-    "shape-keras": (["shape", "keras", "conv", "--n", "8", "--kernel-size", "3"],
-                    {"--n": "n", "--strides": "positive", "--padding": "padding", "--dilation-rate": "positive"}),
-    "explain-torch": (["explain", "torch", "--n", "8", "--kernel-size", "3"],
-                      {"--n": "n", "--kernel-size": "positive", "--stride": "positive", "--padding": "padding",
-                       "--output-padding": "padding", "--dilation": "positive"}),
-    "explain-tensorflow": (["explain", "tensorflow", "--n", "8", "--kernel-size", "3"],
-                           {"--n": "n", "--strides": "positive", "--padding": "padding",
-                            "--backend": "padding"}),
-    "explain-onnx": (["explain", "onnx", "--n", "8", "--kernel-shape", "3"],
-                     {"--n": "n", "--strides": "positive", "--auto-pad": "padding", "--pads": "padding"}),
-    "explain-mxnet": (["explain", "mxnet", "--n", "8", "--kernel", "3"],
-                      {"--n": "n", "--stride": "positive", "--pad": "padding", "--adj": "padding"}),
-    "solve": (["solve", "torch", "--n", "4", "--out", "8", "--max", "3", "--limit", "1"],
-              {"--n": "n", "--out": "n", "--kernel": "range", "--stride": "range", "--max": "positive",
-               "--limit": "positive", "--mode": "padding", "--backend": "padding", "--kernel-size": "positive"}),
-    "port": (["port", "keras", "torch", "--kernel-size", "3", "--strides", "2"],
-             {"--kernel-size": "positive", "--strides": "positive", "--padding": "padding",
-              "--from-backend": "padding", "--to-backend": "padding"}),
+    "shape-torch": (
+        ["shape", "torch", "conv-transpose", "--n", "8", "--kernel-size", "3"],
+        {
+            "--n": "n",
+            "--kernel-size": "positive",
+            "--stride": "positive",
+            "--padding": "padding",
+            "--output-padding": "padding",
+            "--dilation": "positive",
+        },
+    ),
+    "shape-keras": (
+        ["shape", "keras", "conv", "--n", "8", "--kernel-size", "3"],
+        {"--n": "n", "--strides": "positive", "--padding": "padding", "--dilation-rate": "positive"},
+    ),
+    "explain-torch": (
+        ["explain", "torch", "--n", "8", "--kernel-size", "3"],
+        {
+            "--n": "n",
+            "--kernel-size": "positive",
+            "--stride": "positive",
+            "--padding": "padding",
+            "--output-padding": "padding",
+            "--dilation": "positive",
+        },
+    ),
+    "explain-tensorflow": (
+        ["explain", "tensorflow", "--n", "8", "--kernel-size", "3"],
+        {"--n": "n", "--strides": "positive", "--padding": "padding", "--backend": "padding"},
+    ),
+    "explain-onnx": (
+        ["explain", "onnx", "--n", "8", "--kernel-shape", "3"],
+        {"--n": "n", "--strides": "positive", "--auto-pad": "padding", "--pads": "padding"},
+    ),
+    "explain-mxnet": (
+        ["explain", "mxnet", "--n", "8", "--kernel", "3"],
+        {"--n": "n", "--stride": "positive", "--pad": "padding", "--adj": "padding"},
+    ),
+    "solve": (
+        ["solve", "torch", "--n", "4", "--out", "8", "--max", "3", "--limit", "1"],
+        {
+            "--n": "n",
+            "--out": "n",
+            "--kernel": "range",
+            "--stride": "range",
+            "--max": "positive",
+            "--limit": "positive",
+            "--mode": "padding",
+            "--backend": "padding",
+            "--kernel-size": "positive",
+        },
+    ),
+    "port": (
+        ["port", "keras", "torch", "--kernel-size", "3", "--strides", "2"],
+        {
+            "--kernel-size": "positive",
+            "--strides": "positive",
+            "--padding": "padding",
+            "--from-backend": "padding",
+            "--to-backend": "padding",
+        },
+    ),
     "check": (["check", "n == n", "--timeout", "1"], {"--timeout": "timeout", "--assume": "expression"}),
     "prove": (["prove", "/nonexistent/proofs"], {"-k": "any", "--jobs": "positive"}),
     "docs": (["docs", "/nonexistent/proofs", "--no-pdf"], {"--jobs": "positive", "--out": "any"}),
     "knobs": (["knobs"], {"": "framework"}),
 }
 
-bad_n = st.one_of(non_integers.map(_text), st.integers(max_value=0).map(str),
-                  st.sampled_from(["4,", ",4", "4,,4", "--5", "4 4", "--"])).filter(lambda t: _not_valid("n")(t))
+bad_n = st.one_of(
+    non_integers.map(_text),
+    st.integers(max_value=0).map(str),
+    st.sampled_from(["4,", ",4", "4,,4", "--5", "4 4", "--"]),
+).filter(lambda t: _not_valid("n")(t))
 bad_range = st.sampled_from(
     ["0..x", "3..1", "...", "1..²", "٣", " 4", "1_0", "²..3", "0", "-2..2", "1...3", "nan", "1..inf"]
 )
@@ -318,9 +366,11 @@ def _not_valid(kind: str) -> Callable[[str], bool]:
 KIND = {
     "n": bad_n,
     "positive": st.one_of(bad_positive.map(_text), st.sampled_from(["1,", ",", "3,,3", "--5", "[3.5]", "(3,"])).filter(
-        _not_valid("positive")),
+        _not_valid("positive")
+    ),
     "padding": st.one_of(bad_padding.map(_text), st.sampled_from(["--5", "1,", "[x]", "[(1, 2.5)]", "[]"])).filter(
-        _not_valid("padding")),
+        _not_valid("padding")
+    ),
     "range": bad_range,
     "timeout": bad_timeout,
     "framework": st.sampled_from(["nosuch", "tor ch", "²", "", "TORCH2", "keras4"]),
@@ -403,8 +453,11 @@ FOUND_LIBRARY = [
     ("chainer", "get_conv_outsize", {"size": b"3", "k": 3, "s": 1, "p": 0}),
     ("chainer", "get_deconv_outsize", {"size": 2.5, "k": 3, "s": 1, "p": 0}),
     ("keras2", "conv_formula", {"n": 8, "kernel": 3, "padding": "１", "stride": 1, "dilation": 1}),
-    ("keras2", "deconv_formula", {"n": 8, "kernel": 3, "padding": "valid", "output_padding": 0, "stride": "04³_",
-                                  "dilation": 1}),
+    (
+        "keras2",
+        "deconv_formula",
+        {"n": 8, "kernel": 3, "padding": "valid", "output_padding": 0, "stride": "04³_", "dilation": 1},
+    ),
     ("keras2", "conv_formula", {"n": 8, "kernel": -31570, "padding": "valid", "stride": 1, "dilation": 1}),
     ("lengths", "effective_kernel", {"kernel": float("nan")}),
     ("lengths", "fixed_padding", {"padding": 0, "kernel": 3, "dilation": "²"}),

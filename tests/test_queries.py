@@ -419,12 +419,21 @@ def test_port_is_reproved(source, target, kwargs, expected, alignment):
 
 FIXES = [
     # the example: keras 'same' at kernel 3 (and 5), stride 2 is torch with one sample cropped at the end
-    ("keras", "torch", {"kernel_size": 3, "strides": 2, "padding": "same"}, {"padding": 0, "output_padding": 0},
-     (0, 1)),
-    ("keras", "torch", {"kernel_size": 5, "strides": 2, "padding": "same"}, {"padding": 1, "output_padding": 0},
-     (0, 1)),
-    ("torch", "keras", {"kernel_size": 3, "stride": 2, "padding": 2}, {"padding": "same", "output_padding": 0},
-     (1, 1)),
+    (
+        "keras",
+        "torch",
+        {"kernel_size": 3, "strides": 2, "padding": "same"},
+        {"padding": 0, "output_padding": 0},
+        (0, 1),
+    ),
+    (
+        "keras",
+        "torch",
+        {"kernel_size": 5, "strides": 2, "padding": "same"},
+        {"padding": 1, "output_padding": 0},
+        (0, 1),
+    ),
+    ("torch", "keras", {"kernel_size": 3, "stride": 2, "padding": 2}, {"padding": "same", "output_padding": 0}, (1, 1)),
 ]
 
 

@@ -69,8 +69,15 @@ def _mode(a: Mapping[str, Any]) -> str:
 # the conv_utils helpers
 
 
-def _formula_args(n: Any, kernel: Any, padding: Any, stride: Any, dilation: Any,
-                  modes: tuple[str, ...] = ("same", "valid", "full"), least_stride: int = 0) -> None:
+def _formula_args(
+    n: Any,
+    kernel: Any,
+    padding: Any,
+    stride: Any,
+    dilation: Any,
+    modes: tuple[str, ...] = ("same", "valid", "full"),
+    least_stride: int = 0,
+) -> None:
     """The formulas' own domain: a length n >= 0, kernel and dilation >= 1, one of the modes.
 
     ``deconv_output_length``'s stride defaults to 0 (valid there); ``conv_output_length`` divides by it.

@@ -8,4 +8,23 @@ from __future__ import annotations
 
 from .graph import Check, Dim, Graph, GraphError, Node, Rule, Tensor, UnsupportedOpError, dim_symbol
 
-__all__ = ["Check", "Dim", "Graph", "GraphError", "Node", "Rule", "Tensor", "UnsupportedOpError", "dim_symbol"]
+__all__ = [
+    "Check",
+    "Dim",
+    "Graph",
+    "GraphError",
+    "Node",
+    "Rule",
+    "Tensor",
+    "UnsupportedOpError",
+    "dim_symbol",
+    "from_torch",
+]
+
+
+def from_torch(module: object, input_spec: str, name: str | None = None) -> Graph:
+    """The graph of a torch ``nn.Module`` on one input of shape ``input_spec`` (e.g. "1,3,H,W"); torch is
+    imported only here (:mod:`derive.net.frontends.torch`)."""
+    from .frontends.torch import from_torch as capture
+
+    return capture(module, input_spec, name)

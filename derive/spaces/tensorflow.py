@@ -49,6 +49,7 @@ class TensorflowSpace(Space):
     def _dilated(self, mode: str) -> bool:
         """Whether these kernels take dilation > 1 in ``mode`` (oneDNN hands explicit pads to Eigen)."""
         return self.kernels == "xla" or (self.kernels == "onednn" and mode != "EXPLICIT")
+
     index_names = ("strides", "mode", "pads", "dilations")
     member_names = ("kernel_size",)
 

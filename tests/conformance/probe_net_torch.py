@@ -3,8 +3,10 @@
 ``DERIVE_NET_MODELS`` (comma-separated zoo names) picks the models. Per model it prints
 ``{"model": ..., "derive": <Answer.to_json()> | {"error": ...}}`` (derive's analysis of the
 torch.export graph, run here because it needs torch) and then one record per swept size:
-``{"model": ..., "values": {"H": 5, ...}, "shape": [...]}`` or ``{..., "error": "<torch's message>"}``.
-A model whose library is not installed prints ``{"model": ..., "skip": reason}``.
+``{"model": ..., "values": {"H": 5, ...}, "shape": [...]}`` or ``{..., "error": "<torch's message>"}``,
+with derive's prediction at that size from the propagated graph (``"predicted": {"shape": [...]}`` or
+``{"error": message, "node": ...}``). A model whose library is not installed prints
+``{"model": ..., "unavailable": reason}``.
 """
 
 from __future__ import annotations
@@ -30,20 +32,32 @@ if __name__ == "__main__":
             try:
                 importlib.import_module(entry.library)
             except ImportError as e:
-                print(json.dumps({"model": name, "skip": f"{entry.library} is not installed ({e})"}), flush=True)
+                print(json.dumps({"model": name, "unavailable": f"{entry.library} is not installed ({e})"}), flush=True)
                 continue
         module = Z.build(name)
         start = time.perf_counter()
+        propagated = None
         if os.environ.get("DERIVE_NET_ANALYSE", "1") == "1":
             try:
                 from derive.net import from_torch
                 from derive.net.analysis import analyse
 
-                answer = analyse(from_torch(module, entry.spec)).to_json()
+                result = analyse(from_torch(module, entry.spec))
+                answer, propagated = result.to_json(), result.propagated
             except Exception as e:  # reported, and the test fails on it
                 answer = {"error": f"{type(e).__name__}: {e}"}
             print(json.dumps({"model": name, "derive": answer, "seconds": time.perf_counter() - start}), flush=True)
         start = time.perf_counter()
         for values in Z.sizes(name):
-            print(json.dumps({"model": name, "values": values, **Z.run(module, entry.spec, values)}), flush=True)
+            row = {"model": name, "values": values, **Z.run(module, entry.spec, values)}
+            if propagated is not None:
+                from derive.net.analysis import first_failure, output_shapes
+
+                failure = first_failure(propagated, values)
+                if failure is None:
+                    (shape,) = output_shapes(propagated, values).values()
+                    row["predicted"] = {"shape": shape}
+                else:
+                    row["predicted"] = {"error": failure.message, "node": failure.node}
+            print(json.dumps(row), flush=True)
         print(json.dumps({"model": name, "brute_seconds": time.perf_counter() - start}), flush=True)

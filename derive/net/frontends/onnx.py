@@ -88,8 +88,11 @@ def load(model: str, input_spec: str | None = None, runtime: str | None = None) 
             if d.HasField("dim_value"):
                 dims.append(int(d.dim_value))
             elif d.dim_param:
-                dims.append(d.dim_param if d.dim_param.isidentifier() else "d_" + "".join(
-                    c if c.isalnum() else "_" for c in d.dim_param))
+                dims.append(
+                    d.dim_param
+                    if d.dim_param.isidentifier()
+                    else "d_" + "".join(c if c.isalnum() else "_" for c in d.dim_param)
+                )
             else:
                 raise DeriveError(f"input '{vi.name}' has an unnamed dim: name it with --input (e.g. 1,3,H,W)")
         inputs.append((vi.name, tuple(dims)))

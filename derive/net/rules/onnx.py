@@ -119,9 +119,13 @@ def _per_axis(node: Node, x: Tensor, w: Tensor, table: str, transpose: bool) -> 
     kc = s(w.shape[0] if transpose else w.shape[1])
     need = kc if transpose else kc * group
     if c_in != need:
+
         def ch(values: Values, c=c_in, k=kc, g=group) -> str:
-            return f"Input channels C is not equal to kernel channels * group. C: {at(c, values)} kernel channels: " \
-                   f"{at(k, values)} group: {g}"
+            return (
+                f"Input channels C is not equal to kernel channels * group. C: {at(c, values)} kernel channels: "
+                f"{at(k, values)} group: {g}"
+            )
+
         checks.append(check(node, sp.Eq(c_in, need), ch, "Fail"))
     axes = []
     for i in range(rank):
@@ -188,6 +192,7 @@ def _pool(table: str):
             auto_pad = auto_pad.decode()
         checks: list[Check] = []
         if table == ORT:
+
             def nonempty(values: Values) -> str:
                 return f"Invalid input shape. Only N can be zero. Got:{shape_text(x.shape, values)}"
 
@@ -441,9 +446,11 @@ def _squeeze(node: Node, inputs: list[Tensor | None]) -> Out:
     x = inputs[0]
     assert x is not None
     axes = _axes(node, inputs)
-    drop = {axis(node, a, x.rank, "axes") for a in axes} if axes is not None else {
-        i for i, d in enumerate(x.shape) if s(d) == 1
-    }
+    drop = (
+        {axis(node, a, x.rank, "axes") for a in axes}
+        if axes is not None
+        else {i for i, d in enumerate(x.shape) if s(d) == 1}
+    )
     return [Tensor(tuple(d for i, d in enumerate(x.shape) if i not in drop), x.value)], []
 
 

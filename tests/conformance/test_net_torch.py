@@ -1,0 +1,144 @@
+"""derive net on torch models equals eager torch at every swept size (tests/net_zoo.py, run in a subprocess)."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+import sympy as sp
+
+from ._harness import probe
+
+pytestmark = pytest.mark.conformance
+
+# the zoo's names, without importing torch here (tests/net_zoo.py imports it)
+HAND = [
+    "unet2",
+    "unet4",
+    "conv_chain",
+    "resnet_stem",
+    "fcn",
+    "pool_ceil",
+    "audio1d",
+    "asymmetric",
+    "vae",
+    "flatten_linear",
+    "misc",
+]
+LIBRARY = ["monai_unet", "monai_dynunet", "monai_segresnet", "diffusers_unet2d"]
+#: models derive refuses, with the reason (BasicUNet's UpCat pads odd sizes in a Python branch on shapes)
+REFUSED = {"monai_basicunet": "the model branches on its input size at monai/networks/nets/basic_unet.py"}
+
+#: sets the issue states, per model and dim: (finite, from, modulus, residues)
+KNOWN = {
+    ("unet2", "H"): ([], 4, 4, [0]),
+    ("unet4", "H"): ([], 16, 16, [0]),
+}
+
+
+@functools.cache
+def _records() -> dict[str, list[dict]]:
+    rows = probe("probe_net_torch.py", DERIVE_NET_MODELS=",".join(HAND + LIBRARY + list(REFUSED)))
+    by: dict[str, list[dict]] = {}
+    for r in rows:
+        if "model" in r:
+            by.setdefault(r["model"], []).append(r)
+    return by
+
+
+def _model(name: str) -> tuple[dict, list[dict]]:
+    rows = _records().get(name, [])
+    gone = [r["unavailable"] for r in rows if "unavailable" in r]
+    if gone:
+        pytest.skip(gone[0])
+    (answer,) = [r["derive"] for r in rows if "derive" in r]
+    assert "error" not in answer, answer["error"]
+    return answer, [r for r in rows if "values" in r]
+
+
+def _member(runs: dict, v: int) -> bool:
+    if v in runs["finite"]:
+        return True
+    return runs["from"] is not None and v >= runs["from"] and v % runs["modulus"] in runs["residues"]
+
+
+@pytest.mark.parametrize("name", HAND + LIBRARY)
+def test_each_size_runs_exactly_where_derive_says(name):
+    """At every swept size torch runs iff derive's first-failure check passes, with the same shape or message."""
+    _, sizes = _model(name)
+    bad = []
+    for r in sizes:
+        want, got = r, r["predicted"]
+        if "shape" in want and got.get("shape") != want["shape"]:
+            bad.append(f"{r['values']}: torch {want['shape']}, derive {got}")
+        elif "error" in want and ("error" not in got or got["error"] not in want["error"]):
+            bad.append(f"{r['values']}: torch {want['error']!r}, derive {got}")
+    assert bad == [], "\n".join(bad[:15])
+
+
+@pytest.mark.parametrize("name", HAND + LIBRARY)
+def test_stated_sets_condition_and_outputs_match_the_sweep(name):
+    """The proved per-dim sets, the joint condition and the output formulas agree with every swept size."""
+    answer, sizes = _model(name)
+    symbols = {d: sp.Symbol(d, integer=True, positive=True) for d in answer["dims"]}
+    condition = sp.S(sp.sympify(answer["condition"], locals=symbols))
+    (formula,) = answer["outputs"].values()
+    formula = [sp.sympify(x, locals=symbols) for x in formula]
+    bad = []
+    for r in sizes:
+        at = {symbols[k]: v for k, v in r["values"].items()}
+        runs = "shape" in r
+        if bool(condition.subs(at)) != runs:
+            bad.append(f"{r['values']}: torch {'runs' if runs else 'fails'}, condition says otherwise")
+        if runs and [int(f.subs(at)) for f in formula] != r["shape"]:
+            bad.append(f"{r['values']}: torch {r['shape']}, formula {[f.subs(at) for f in formula]}")
+        for d, v in r["values"].items():
+            dim = answer["dims"][d]
+            others_fixed = len(r["values"]) == 1 or all(
+                _runs_alone(answer, o, w) for o, w in r["values"].items() if o != d
+            )
+            if (
+                dim["runs"] is not None
+                and dim["proof"] == "proved"
+                and others_fixed
+                and _member(dim["runs"], v) != runs
+            ):
+                bad.append(f"{r['values']}: torch {'runs' if runs else 'fails'}, {d}'s set says otherwise")
+    assert bad == [], "\n".join(bad[:15])
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_models_that_branch_on_their_size_are_refused(name):
+    """A model whose Python code branches on the input's size gets one clear refusal, not one branch's answer."""
+    rows = _records().get(name, [])
+    if any("unavailable" in r for r in rows):
+        pytest.skip(rows[0]["unavailable"])
+    (answer,) = [r["derive"] for r in rows if "derive" in r]
+    assert REFUSED[name] in answer.get("error", ""), answer
+    # and the eager sweep shows why: odd sizes run too (the padded branch), which the traced graph refuses
+    assert any("shape" in r and r["values"]["H"] % 2 for r in rows if "values" in r and r["values"]["W"] == 32)
+
+
+def _runs_alone(answer: dict, d: str, v: int) -> bool:
+    runs = answer["dims"][d]["runs"]
+    return runs is not None and _member(runs, v)
+
+
+@pytest.mark.parametrize(("name", "dim"), sorted(KNOWN))
+def test_known_sets(name, dim):
+    """The U-Nets' sets are the ones the issue states, proved."""
+    answer, _ = _model(name)
+    got = answer["dims"][dim]
+    assert got["proof"] == "proved"
+    assert (got["runs"]["finite"], got["runs"]["from"], got["runs"]["modulus"], got["runs"]["residues"]) == KNOWN[
+        name, dim
+    ]
+
+
+def test_monai_unet_runs_iff_h_at_least_7_and_h_mod_8_in_0_7():
+    """MONAI UNet (strides 2,2,2): with W held at 32 the joint condition is H >= 7 and H mod 8 in {0, 7}."""
+    answer, _ = _model("monai_unet")
+    H, W = (sp.Symbol(d, integer=True, positive=True) for d in ("H", "W"))
+    condition = sp.sympify(answer["condition"], locals={"H": H, "W": W})
+    runs = [h for h in range(1, 200) if bool(condition.subs({H: h, W: 32}))]
+    assert runs == [h for h in range(1, 200) if h >= 7 and h % 8 in (0, 7)]
