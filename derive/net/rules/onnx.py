@@ -1,19 +1,39 @@
 """ONNX rule tables: "onnx-spec" (shared ops), "onnxruntime" and "onnx-shape-inference" (their own
 Conv / ConvTranspose / pooling). Conv and ConvTranspose reuse derive.frameworks.onnx's per-layer
 models (length + requirements with the runtime's messages); the other messages are onnxruntime
-1.32's, taken from runs (tests/test_net_onnx.py checks them live)."""
+1.32's, taken from runs and its C++ source (tests/conformance/test_net_onnx.py checks them live on the zoo's
+exported files)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import sympy as sp
 
 from ... import _arith as A
+from ...evaluate import evaluate
 from ...frameworks import onnx as F
 from ..graph import Check, GraphError, Node, Tensor
 from . import register
-from .common import Values, at, axis, broadcast, check, ints, known, product, s, shape_text
+from .common import Values, axis, broadcast, check, ints, known, product, s
+from .common import at as _at
+
+
+def at(x: Any, values: Values) -> Any:
+    """A dim at one size; a bare Symbol too (SymPy's Symbol is also a Boolean, which common.at leaves as is)."""
+    if isinstance(x, sp.Expr):
+        v = evaluate(x, values)
+        return int(v) if v.denominator == 1 else v
+    if isinstance(x, (tuple, list)):
+        return type(x)(at(y, values) for y in x)
+    return _at(x, values)
+
+
+def shape_text(shape: Any, values: Values) -> str:
+    """onnxruntime's ``TensorShape::ToString``: ``{1,3,4}``."""
+    return "{" + ",".join(str(at(d, values)) for d in shape) + "}"
+
 
 SPEC, ORT, SI = "onnx-spec", "onnxruntime", "onnx-shape-inference"
 _IMPL = {SPEC: "spec", ORT: "onnxruntime", SI: "shape_inference"}
@@ -30,7 +50,7 @@ def _attr(node: Node, name: str, default: Any = None) -> Any:
 _UNARY = (
     "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Softmax", "LogSoftmax", "Clip", "Exp", "Log",
     "Sqrt", "Neg", "Abs", "Erf", "HardSigmoid", "HardSwish", "Softplus", "Gelu", "Identity", "Floor", "Ceil",
-    "Round", "Reciprocal", "Not", "Mish", "Celu", "Sign", "Dropout", "LRN",
+    "Round", "Reciprocal", "Not", "Mish", "Celu", "Sign", "Dropout", "LRN", "Sin", "Cos", "Tan", "IsNaN", "IsInf",
 )  # fmt: skip
 
 
@@ -49,8 +69,11 @@ def _cast(node: Node, inputs: list[Tensor | None]) -> Out:
 
 
 def _broadcast_message(a: Any, b: Any):
+    # onnxruntime element_wise_ops.h BroadcastIterator::Append(axis, largest): the dim that is neither 1 nor the
+    # largest is named first ("... other than 1. 2 by 8")
     def text(values: Values) -> str:
-        return f"Attempting to broadcast an axis by a dimension other than 1. {at(a, values)} by {at(b, values)}"
+        x, y = sorted((at(a, values), at(b, values)))
+        return f"Attempting to broadcast an axis by a dimension other than 1. {x} by {y}"
 
     return text
 
@@ -214,13 +237,20 @@ def _pool(table: str):
                 if table != SPEC:
                     # the last window must start inside the input or its left padding
                     out = sp.Piecewise((out - 1, (out - 1) * st >= n + pads[i]), (out, True))
+            elif table != SPEC:
+                # onnxruntime pool_attributes.h ComputeOutputSize: C++ integer division, truncation toward zero,
+                # (total / stride) + 1 (runs: n=1, k=2, s=2 gives 1; k=4 gives 0; k=3, s=1 is refused below).
+                # Written without a Piecewise of a truncating division (it nests badly through deep U-Nets):
+                # ⌊max(total, 0)/s⌋ + 1, less 1 where total <= -s; exact wherever the check total > -2s holds.
+                below = A.minimum(A.maximum(1 - st - total, 0), 1)
+                out = A.floordiv(A.maximum(total, 0), st) + 1 - below
             else:
-                out = (A.truncdiv(total, st) if table != SPEC else A.floordiv(total, st)) + 1
+                out = A.floordiv(total, st) + 1
             if table == ORT:
                 checks.append(
                     check(
                         node,
-                        out >= 0,
+                        total > -2 * st if not ceil_mode else out >= 0,
                         "Calculated output dimension is negative. Check kernel_shape, pads, strides and dilations.",
                         "Fail",
                     )
@@ -316,6 +346,18 @@ def _clamp(x: Any, dim: Any, lo: int, hi_offset: int) -> Any:
     return A.maximum(A.minimum(x, s(dim) + hi_offset), lo)
 
 
+def _clamp_end_negative(x: Any, dim: Any) -> Any:
+    """A Slice end for a negative step: INT_MIN-like ends mean "before the first element" (-1)."""
+    x = s(x)
+    if x.is_Integer and x <= -_BIG:
+        return sp.Integer(-1)
+    if x.is_Integer and x >= _BIG:
+        return s(dim) - 1
+    if x.is_Integer and x < 0:
+        x = x + dim
+    return A.maximum(A.minimum(x, s(dim) - 1), -1)
+
+
 @register(SPEC, "Slice")
 def _slice(node: Node, inputs: list[Tensor | None]) -> Out:
     x = inputs[0]
@@ -332,19 +374,39 @@ def _slice(node: Node, inputs: list[Tensor | None]) -> Out:
         steps = ints(node, "steps", known(node, inputs[4], "steps")) if len(inputs) > 4 and inputs[4] else None
         steps = steps if steps is not None else [1] * len(starts)
     shape = list(x.shape)
-    value = list(x.value) if x.value is not None and x.rank == 1 else None
+    concrete = x.value is not None and all(s(d).is_Integer for d in x.shape)
+    # the indices kept on each axis, while they are concrete (small constant or shape tensors keep their values)
+    picks: list[list[int]] | None = [list(range(int(d))) for d in x.shape] if concrete else None
     for st, en, a, step in zip(starts, ends, axes, steps, strict=True):
         a = axis(node, a, x.rank)
         dim = s(shape[a])
-        if step <= 0:
-            raise GraphError(node.name, node.op, f"'steps' must be positive here (got {step})")
-        b, e = _clamp(st, dim, 0, 0), _clamp(en, dim, 0, 0)
-        shape[a] = A.maximum(A.ceildiv(e - b, step), 0)
-        if value is not None and s(b).is_Integer and s(e).is_Integer:
-            value = value[int(b) : int(e) : step]
+        if step == 0:
+            raise GraphError(node.name, node.op, "'steps' must not be 0")
+        if step > 0:
+            b, e = _clamp(st, dim, 0, 0), _clamp(en, dim, 0, 0)
         else:
-            value = None
-    return [Tensor(tuple(shape), tuple(value) if value is not None else None)], []
+            # ONNX Slice: a negative step clamps starts to [0, dim-1] and ends to [-1, dim-1]
+            b, e = _clamp(st, dim, 0, -1), _clamp_end_negative(en, dim)
+        shape[a] = A.maximum(A.ceildiv(e - b, step), 0)
+        if picks is not None and s(b).is_Integer and s(e).is_Integer:
+            picks[a] = list(range(int(b), int(e), step))
+        else:
+            picks = None
+    value = _gathered(x, picks) if picks is not None else None
+    return [Tensor(tuple(shape), value)], []
+
+
+def _gathered(x: Tensor, picks: list[list[int]]) -> tuple[Any, ...]:
+    """The row-major values of ``x`` at the product of the per-axis indices ``picks``."""
+    assert x.value is not None
+    dims = [int(d) for d in x.shape]
+    out = []
+    for index in itertools.product(*picks):
+        flat = 0
+        for i, d in zip(index, dims, strict=True):
+            flat = flat * d + i
+        out.append(x.value[flat])
+    return tuple(out)
 
 
 @register(SPEC, "Concat")
@@ -407,7 +469,8 @@ def _reshape(node: Node, inputs: list[Tensor | None]) -> Out:
         dims[infer[0]] = A.floordiv(total, known_size)
     else:
         holds = sp.Eq(total, known_size)
-    value = x.value if x.value is not None and len(dims) == 1 else None
+    # row-major contents do not move under a reshape
+    value = x.value
     return [Tensor(tuple(dims), value)], [check(node, holds, msg, "Fail")]
 
 
@@ -416,7 +479,20 @@ def _transpose(node: Node, inputs: list[Tensor | None]) -> Out:
     x = inputs[0]
     assert x is not None
     perm = list(_attr(node, "perm", reversed(range(x.rank))))
-    return [Tensor(tuple(x.shape[p] for p in perm))], []
+    value = None
+    if x.value is not None and all(s(d).is_Integer for d in x.shape):
+        dims = [int(d) for d in x.shape]
+        out = []
+        for index in itertools.product(*(range(dims[p]) for p in perm)):
+            source = [0] * x.rank
+            for j, p in enumerate(perm):
+                source[p] = index[j]
+            flat = 0
+            for i, d in zip(source, dims, strict=True):
+                flat = flat * d + i
+            out.append(x.value[flat])
+        value = tuple(out)
+    return [Tensor(tuple(x.shape[p] for p in perm), value)], []
 
 
 def _axes(node: Node, inputs: list[Tensor | None]) -> list[int] | None:
