@@ -48,3 +48,57 @@ def test_the_difference_is_size_4_only():
     text = _unet2()["text"]
     assert "eager vs export: differ at H = 4 (eager only: 4)" in text
     assert "H ≡ 0 mod 4, H ≥ 8 (export's program" in text
+
+
+#: the end of torch.export's constraint violation on MONAI UNet (torch 2.13.0, sample 32x32), W's fix given the
+#: negative offset of the issue's "8·h − 1" form
+MONAI_FIXES = """  - Not all values of W = L['x'].size()[3] in the specified range satisfy the generated guard 9 <= W
+Suggested fixes:
+  _H = Dim('_H', min=1, max=oo)
+  _W = Dim('_W', max=oo)
+  H = 8*_H
+  W = 8*_W - 1
+
+The error above occurred when calling torch.export.export."""
+
+
+def test_suggested_fixes_are_read_from_exports_message():
+    """The suggested-fix lines become Dim ranges and derived dims m·base + c; the text after them is left out."""
+    from derive.net.compare import _fixes
+
+    lines, ranges, derived = _fixes(MONAI_FIXES)
+    assert lines == ["_H = Dim('_H', min=1, max=oo)", "_W = Dim('_W', max=oo)", "H = 8*_H", "W = 8*_W - 1"]
+    assert ranges == {"_H": (1, None), "_W": (None, None)}
+    assert derived == {"H": (8, "_H", 0), "W": (8, "_W", -1)}
+    assert _fixes("no fixes here") == ([], {}, {})
+
+
+@pytest.mark.parametrize(
+    ("m", "c", "lo", "hi", "members", "outside"),
+    [
+        (4, 0, 1, None, [4, 8, 12, 400], [1, 2, 3, 5, 6]),
+        (4, 0, 2, None, [8, 12], [4]),
+        (8, -1, 0, None, [7, 15, 23], [8, 16, 1]),
+        (1, 0, 4, 6, [4, 5, 6], [3, 7]),
+    ],
+)
+def test_progressions(m, c, lo, hi, members, outside):
+    """{m·k + c : lo <= k <= hi} restricted to sizes >= 1."""
+    from derive.net.compare import _progression
+
+    got = _progression(m, c, lo, hi)
+    assert all(v in got for v in members) and not any(v in got for v in outside)
+
+
+def test_differences_list_sizes_and_residues():
+    """Two sets differ at their smallest differing sizes and, for large sizes, on whole residue classes."""
+    from derive.net.analysis import PeriodicSet
+    from derive.net.compare import _differ
+
+    monai = PeriodicSet((), 7, 8, (0, 7))
+    export = PeriodicSet((), 16, 8, (0,))
+    d = _differ("onnxruntime", monai, "export", export)
+    assert d is not None and d.sizes[:4] == (7, 8, 15, 23) and d.only_a[:2] == (7, 8)
+    assert (d.modulus, d.residues) == (8, (7,))
+    assert _differ("a", monai, "b", PeriodicSet((), 7, 8, (0, 7))) is None
+    assert _differ("a", None, "b", monai) is None
