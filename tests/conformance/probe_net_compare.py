@@ -1,11 +1,13 @@
 """derive net --compare on zoo models: ``{"model": ..., "compare": Comparison.to_json(), "text": ..., "seconds": ...}``.
 
-``DERIVE_NET_MODELS`` picks the models (default: the 2-level U-Net). torch.export runs here, in its own
-process, like every framework probe; the test (test_net_compare.py) reads what real torch.export said.
+``DERIVE_NET_MODELS`` picks the models (default: the 2-level U-Net; a model whose library is missing prints
+``unavailable``). torch.export runs here, in its own process, like every framework probe; the test
+(test_net_compare.py) reads what real torch.export said.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -26,6 +28,13 @@ if __name__ == "__main__":
     from tests import net_zoo as Z
 
     for name in os.environ.get("DERIVE_NET_MODELS", "unet2").split(","):
+        library = Z.ZOO[name].library
+        if library:
+            try:
+                importlib.import_module(library)
+            except ImportError as e:
+                print(json.dumps({"model": name, "unavailable": f"{library} is not installed ({e})"}), flush=True)
+                continue
         start = time.perf_counter()
         result = compare(Z.build(name), Z.ZOO[name].spec)
         row = {"model": name, "compare": result.to_json(), "text": result.text()}

@@ -12,9 +12,26 @@ pytestmark = pytest.mark.conformance
 
 
 @functools.cache
+def _rows() -> dict[str, dict]:
+    return {r["model"]: r for r in probe("probe_net_compare.py", DERIVE_NET_MODELS="unet2,monai_unet") if "model" in r}
+
+
 def _unet2() -> dict:
-    (row,) = [r for r in probe("probe_net_compare.py", DERIVE_NET_MODELS="unet2") if r.get("model") == "unet2"]
-    return row
+    return _rows()["unet2"]
+
+
+@pytest.mark.parametrize("dim", ["H", "W"])
+def test_monai_unet_onnxruntime_against_export(dim):
+    """MONAI UNet's exported ONNX runs iff dim >= 7 and dim mod 8 in {0, 7} (proved); export's program: 8k, k >= 2."""
+    row = _rows()["monai_unet"]
+    if "unavailable" in row:
+        pytest.skip(row["unavailable"])
+    got = row["compare"]["dims"][dim]
+    assert got["onnxruntime"]["how"] == "proved"
+    assert got["onnxruntime"]["runs"] == {"finite": [], "from": 7, "modulus": 8, "residues": [0, 7]}
+    assert got["export"]["runs"] == {"finite": [], "from": 16, "modulus": 8, "residues": [0]}
+    diff = {tuple(d["between"]): d for d in got["differences"]}[("onnxruntime", "export")]
+    assert diff["sizes"][:3] == [7, 8, 15] and (diff["modulus"], diff["residues"]) == (8, [7])
 
 
 @pytest.mark.parametrize("dim", ["H", "W"])
