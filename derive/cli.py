@@ -971,6 +971,9 @@ def build_parser() -> _Parser:
     port.add_argument("target", help="the framework to write it in")
     port.add_argument("--from-backend", help="the source's backend or implementation (as --backend of solve)")
     port.add_argument("--to-backend", help="the target's backend or implementation")
+    from .net.cli import add_parser as add_net  # argparse only: derive.net loads SymPy when 'derive net' runs
+
+    add_net(sub, [json_], _seconds)
     for name, command in sub.choices.items():  # a subcommand declared without set_defaults runs cmd_<name>(args)
         if command.get_default("func") is None:
             command.set_defaults(func=lambda args, _name=name: globals()[f"cmd_{_name}"](args), extra=False)

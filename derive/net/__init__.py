@@ -1,12 +1,17 @@
 """``derive net``: the exact input sizes a whole model accepts, derived from its layers and proved.
 
 Types in :mod:`derive.net.graph`, rule tables in :mod:`derive.net.rules`, the analysis in
-:mod:`derive.net.analysis`, model loaders in :mod:`derive.net.frontends`.
+:mod:`derive.net.analysis`, model loaders in :mod:`derive.net.frontends`, the command line in
+:mod:`derive.net.cli`. The names below load on first use: ``derive``'s command line imports this
+package to declare ``derive net`` and must not pay for SymPy there.
 """
 
 from __future__ import annotations
 
-from .graph import Check, Dim, Graph, GraphError, Node, Rule, Tensor, UnsupportedOpError, dim_symbol
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .graph import Check, Dim, Graph, GraphError, Node, Rule, Tensor, UnsupportedOpError, dim_symbol
 
 __all__ = [
     "Check",
@@ -20,6 +25,16 @@ __all__ = [
     "dim_symbol",
     "from_torch",
 ]
+
+_GRAPH = frozenset(__all__) - {"from_torch"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _GRAPH:
+        from . import graph
+
+        return getattr(graph, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def from_torch(module: object, input_spec: str, name: str | None = None) -> Graph:

@@ -11,14 +11,17 @@ negation prints "proved"; a refutation widens the window and tries again; a time
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import sympy as sp
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.str import StrPrinter
 
-from ..errors import DeriveError, UnsupportedExpressionError
+from ..errors import DeriveError, ParameterError, UnsupportedExpressionError
 from ..evaluate import evaluate
 from . import rules as R
 from .graph import Check, Graph, GraphError, Tensor, dim_symbol
@@ -306,6 +309,52 @@ def exact_set(cond: sp.Basic, v: sp.Symbol, timeout: float = 10.0, tries: int = 
 # -- the answer ----------------------------------------------------------------------------------
 
 
+_RELATIONS = {"==": "=", "!=": "≠", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
+class _Printer(StrPrinter):
+    """SymPy's str with ⌊x⌋, ⌈x⌉, ``a mod m``, ≥ / ≤ / = / ≠, ``and`` / ``or``: the text output's formulas."""
+
+    def _print_floor(self, e: sp.Basic) -> str:
+        return f"⌊{self._print(sp.together(e.args[0]))}⌋"
+
+    def _print_ceiling(self, e: sp.Basic) -> str:
+        return f"⌈{self._print(sp.together(e.args[0]))}⌉"
+
+    def _print_Mod(self, e: sp.Basic) -> str:
+        a, m = (self.parenthesize(x, PRECEDENCE["Mul"], strict=True) for x in e.args)
+        return f"{a} mod {m}"
+
+    def _print_Relational(self, e: sp.Basic) -> str:
+        op = _RELATIONS.get(e.rel_op, e.rel_op)
+        return f"{self._print(e.lhs)} {op} {self._print(e.rhs)}"
+
+    def _print_Piecewise(self, e: sp.Basic) -> str:
+        # (2 if H = 1 else H): a piece taken at one size is printed at that size
+        parts = []
+        for expr, cond in e.args:
+            if isinstance(cond, sp.Eq) and isinstance(cond.lhs, sp.Symbol) and cond.rhs.is_Integer:
+                expr = expr.subs(cond.lhs, cond.rhs)
+            parts.append((self._print(expr), None if cond is sp.true else self._print(cond)))
+        text = " else ".join(f"{x} if {c}" if c is not None else x for x, c in parts)
+        return f"({text})"
+
+    def _print_And(self, e: sp.Basic) -> str:
+        return " and ".join(self.parenthesize(a, PRECEDENCE["And"], strict=True) for a in e.args)
+
+    def _print_Or(self, e: sp.Basic) -> str:
+        return " or ".join(self.parenthesize(a, PRECEDENCE["Or"], strict=True) for a in e.args)
+
+
+# 8*⌈H/8⌉ -> 8⌈H/8⌉: a number times a name, a floor or a bracket reads without the star
+_IMPLICIT = re.compile(r"(?<![\w.])(\d+)\*(?=[A-Za-z_⌊⌈(])")
+
+
+def formula(e: Any) -> str:
+    """An output dim or a condition as the text output prints it: ``8⌈H/8⌉``, ``H mod 8 = 0 and H ≥ 7``."""
+    return _IMPLICIT.sub(r"\1", _Printer().doprint(sp.sympify(e)))
+
+
 @dataclass(frozen=True)
 class DimAnswer:
     name: str
@@ -333,6 +382,15 @@ class DimAnswer:
             out["coupled"] = list(self.coupled)
         return out
 
+    def failure_text(self, dims: Mapping[str, Any]) -> str:
+        """``smallest failure H = 1 (W = 4) at Conv_3 (Conv): <the runtime's message>``."""
+        ff = self.first_failure
+        if ff is None:
+            return f"no {self.name} ≥ 1 fails"
+        others = ", ".join(f"{n} = {v}" for n, v in ff.values.items() if n != self.name and n in dims)
+        at = f"{self.name} = {ff.values[self.name]}" + (f" ({others})" if others else "")
+        return f"smallest failure {at} at {ff.node} ({ff.op}): {ff.message}"
+
 
 @dataclass(frozen=True)
 class Attempt:
@@ -342,6 +400,41 @@ class Attempt:
     failure: Failure | None
     nearest: dict[str, list[int]] = field(default_factory=dict)
     outputs: dict[str, list[int]] = field(default_factory=dict)
+    # the dims the caller did not give, held at a size where they run
+    held: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        ff = self.failure
+        return {
+            "values": self.values,
+            "held": list(self.held),
+            "runs": ff is None,
+            "failure": None if ff is None else {"node": ff.node, "op": ff.op, "message": ff.message},
+            "nearest": self.nearest,
+            "outputs": self.outputs,
+        }
+
+    def text(self) -> str:
+        """``100 fails at concat_2 (50 vs 51); nearest that run: 96, 103, 104``, or the output shapes where it runs."""
+        given = [n for n in self.values if n not in self.held]
+        if len(self.values) == 1:
+            (at,) = (str(v) for v in self.values.values())
+        else:
+            at = ", ".join(f"{n} = {self.values[n]}" for n in given)
+            if self.held:
+                at += " (" + ", ".join(f"{n} = {self.values[n]}" for n in self.held) + " held where it runs)"
+        if self.failure is None:
+            shapes = "; ".join(f"{name}: {list(shape)}" for name, shape in self.outputs.items())
+            return f"{at} runs: {shapes}"
+        ff = self.failure
+        line = f"{at} fails at {ff.node} ({ff.message})"
+        if not self.nearest:
+            return line
+        if len(self.nearest) == 1 and len(self.values) == 1:
+            (near,) = self.nearest.values()
+            return f"{line}; nearest that run: " + (", ".join(map(str, near)) or "none")
+        parts = [f"{n} = " + (", ".join(map(str, near)) or "none") for n, near in self.nearest.items()]
+        return f"{line}; nearest that run (the others as given): " + "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -352,22 +445,37 @@ class Answer:
     outputs: dict[str, tuple[Any, ...]]
     # output name -> {dim name: "proved" | "unknown"}: where the output dim equals the input dim wherever it runs
     preserves: dict[str, dict[str, str]] = field(default_factory=dict)
+    # a size of every dim at which the model runs (empty when none was found): where attempt holds dims not given
+    base: dict[str, int] = field(default_factory=dict)
 
     def attempt(self, values: Mapping[str, int]) -> Attempt:
         """Run the model's checks at ``values``; where it fails, the nearest sizes of each failing dim that run."""
-        full = dict(values)
-        for name, d in self.dims.items():
-            if name not in full:
-                full[name] = _member(d.runs)
+        for name, v in values.items():
+            if name not in self.dims:
+                raise ParameterError("values", f"must name the model's dims ({', '.join(self.dims)})", name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ParameterError(name, "must be a size >= 1", v)
+        full = {name: values[name] if name in values else self._held(name) for name in self.dims}
+        held = tuple(n for n in self.dims if n not in values)
         failure = first_failure(self.propagated, full)
         if failure is None:
-            return Attempt(full, None, outputs=output_shapes(self.propagated, full))
+            return Attempt(full, None, outputs=output_shapes(self.propagated, full), held=held)
         nearest = {}
         for name, v in values.items():
-            d = self.dims.get(name)
-            if d is not None and d.runs is not None and v not in d.runs:
-                nearest[name] = d.runs.nearest(v)
-        return Attempt(full, failure, nearest)
+            d = self.dims[name]
+            if d.runs is not None and d.proof.status == "proved":
+                if v not in d.runs:
+                    nearest[name] = d.runs.nearest(v)
+            else:  # coupled (or unknown): the exact condition, evaluated with the other dims as given
+                found = _nearest_concrete(self.propagated, full, name)
+                if v not in found:
+                    nearest[name] = found
+        return Attempt(full, failure, nearest, held=held)
+
+    def _held(self, name: str) -> int:
+        if name in self.base:
+            return self.base[name]
+        return _member(self.dims[name].runs)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -377,6 +485,62 @@ class Answer:
             "preserves": self.preserves,
             "rules": self.propagated.graph.rules,
         }
+
+    def text(self) -> str:
+        """The answer as lines: per dim (or coupled group) its set and proof and smallest failure, each output's
+        shape formula, and the dims the model preserves."""
+        lines: list[str] = []
+        done: set[str] = set()
+        for name, d in self.dims.items():
+            if name in done:
+                continue
+            done.add(name)
+            if d.coupled:
+                group = [n for n in self.dims if n == name or n in d.coupled]
+                done.update(group)
+                joint = sp.And(
+                    *[
+                        c
+                        for c in _conjuncts(self.propagated.checks)
+                        if c.free_symbols & set(self.propagated.symbols[n] for n in group)
+                    ]
+                )
+                lines.append(f"{', '.join(group)} (coupled): runs iff {formula(joint)} (exact joint condition)")
+                for n in group:
+                    lines.append(f"  {self.dims[n].failure_text(self.dims)}")
+                continue
+            if d.runs is None:
+                lines.append(f"{name}: unknown ({d.proof.reason or 'no reason given'})")
+            elif d.runs.smallest_outside() is None and not d.runs.finite and d.runs.start == 1:
+                lines.append(f"{name}: runs for every {name} ≥ 1 ({d.proof.status})")
+            elif d.runs.start is None and not d.runs.finite:
+                lines.append(f"{name}: runs for no {name} ≥ 1 ({d.proof.status})")
+            else:
+                lines.append(f"{name}: runs iff {d.runs.text(name)} ({d.proof.status})")
+            if d.first_failure is not None:
+                lines[-1] += f"; {d.failure_text(self.dims)}"
+        for out, shape in self.outputs.items():
+            lines.append(f"{out}: [{', '.join(formula(x) for x in shape)}]")
+        for out, kept in self.preserves.items():
+            names = ", ".join(n for n in self.dims if kept.get(n) == "proved")
+            if names:
+                lines.append(f"{out} preserves {names}: output size = input size wherever the model runs (proved)")
+        return "\n".join(lines)
+
+
+def _nearest_concrete(
+    p: Propagated, values: Mapping[str, int], name: str, count: int = 3, reach: int = 512
+) -> list[int]:
+    """Up to ``count`` sizes of ``name`` nearest to its value (the other dims as given) where every check holds."""
+    v = values[name]
+    found: list[int] = []
+    for d in range(reach + 1):
+        for c in (v - d, v + d) if d else (v,):
+            if c >= 1 and c not in found and first_failure(p, {**values, name: c}) is None:
+                found.append(c)
+        if len(found) >= count:
+            break
+    return sorted(found[:count])
 
 
 def _member(s: PeriodicSet | None) -> int:
@@ -469,17 +633,34 @@ def analyse(graph: Graph, timeout: float = 10.0) -> Answer:
                 reason = "coupled with " + ", ".join(sorted(group - {name})) + ": see the joint condition"
                 sets[name] = None
                 dims[name] = DimAnswer(name, None, Proof("unknown", reason), None, tuple(sorted(group - {name})))
+    # a size where everything runs: each independent dim's least member, each coupled group's smallest joint size
+    base = {n: _member(sets[n]) for n in names if sets[n] is not None}
+    for group in groups:
+        if len(group) > 1:
+            base.update(_witness(conjuncts, [p.symbols[n] for n in sorted(group)], timeout))
     # the smallest failing size of each dim, the others held at a size that runs
     for name, d in dims.items():
-        others = {n: _member(sets[n]) for n in names if n != name}
+        others = {n: base.get(n, 1) for n in names if n != name}
         value = d.runs.smallest_outside() if d.runs is not None else None
         if d.runs is None:
             value = next((x for x in range(1, 257) if first_failure(p, {**others, name: x}) is not None), None)
         failure = first_failure(p, {**others, name: value}) if value is not None else None
         dims[name] = DimAnswer(d.name, d.runs, d.proof, failure, d.coupled)
+    dims = {n: dims[n] for n in names}  # the graph's order of dims, not the groups'
     outputs = {name: tuple(simplify_dim(x) for x in shape) for name, shape in p.outputs.items()}
     preserves = _preserves(outputs, p, condition, timeout)
-    return Answer(p, dims, condition, outputs, preserves)
+    return Answer(p, dims, condition, outputs, preserves, base)
+
+
+def _witness(conjuncts: list[sp.Basic], symbols: list[sp.Symbol], timeout: float) -> dict[str, int]:
+    """The smallest joint size of coupled dims where their conjuncts hold (Z3's minimised model), or {} if none."""
+    from ..prover import Status, prove
+
+    mine = [c for c in conjuncts if c.free_symbols & set(symbols)]
+    verdict = prove(sp.Not(sp.And(*mine)), timeout=timeout)
+    if verdict.status is not Status.REFUTED or not verdict.counterexample:
+        return {}
+    return {s.name: int(verdict.counterexample[s.name]) for s in symbols if s.name in verdict.counterexample}
 
 
 def _preserves(

@@ -20,7 +20,7 @@ def s(x: Any) -> sp.Expr:
 
 def at(x: Any, values: Values) -> Any:
     """``x`` (a dim, a tuple/list/dict of them, or anything else) with every symbol replaced by its value."""
-    if isinstance(x, sp.Basic) and not isinstance(x, sp.logic.boolalg.Boolean):
+    if isinstance(x, sp.Expr):  # a bare Symbol is a Boolean too, yet a dim
         v = evaluate(x, values)
         return int(v) if v.denominator == 1 else v
     if isinstance(x, tuple):

@@ -1,0 +1,115 @@
+"""``derive net MODEL``: the command line of :mod:`derive.net` (declared here, run by :mod:`derive.cli`).
+
+This module imports only argparse at the top: ``derive``'s parser declares the subcommand on every
+start-up, and SymPy, Z3 and the frameworks load only when ``derive net`` runs. Everything is computed
+before anything is printed, so a bad model or input prints one error line and nothing else (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any
+
+from ..errors import ParameterError
+
+RUNTIME_HELP = (
+    "whose rules count: for an .onnx file onnxruntime (default), onnx-spec or onnx-shape-inference; "
+    "for a torch model torch-eager (default)"
+)
+
+#: ``--try`` values: ``100`` (every dim) or ``H=100,W=64``
+_ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[0-9]+)$")
+
+
+def add_parser(sub: Any, parents: list[argparse.ArgumentParser], seconds: Any) -> argparse.ArgumentParser:
+    """Declare ``derive net`` on ``derive``'s subparsers (``parents``: the shared --json option)."""
+    net = sub.add_parser(
+        "net",
+        help="the exact input sizes a whole model accepts, and its output shapes, proved",
+        description="For which sizes of each symbolic input dim MODEL runs (an exact eventually periodic set "
+        "proved by Z3 for every size), the smallest size that fails with the node and the runtime's message, "
+        "and each output's shape as a formula. MODEL: an .onnx file (symbolic dims: the input's dim_param "
+        "names), or path/file.py:NAME / package.module:NAME for a torch module class or zero-argument factory. "
+        "Exit 0 when every dim's answer is proved and every --try size runs, 1 otherwise, 2 on bad input.",
+        parents=parents,
+    )
+    net.set_defaults(func=cmd_net, extra=False)
+    net.add_argument("model", help="model.onnx, path/file.py:NAME or package.module:NAME")
+    net.add_argument(
+        "--input",
+        metavar="SPEC",
+        help="the input's dims, sizes and names, e.g. 1,3,H,W "
+        "(required for a torch model; for ONNX it renames the first input's dims)",
+    )
+    net.add_argument("--runtime", metavar="R", help=RUNTIME_HELP)
+    net.add_argument(
+        "--try",
+        dest="attempts",
+        metavar="V",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="a size to run: 100 (every dim) or H=100,W=64 (dims not named are held where they run); "
+        "where it fails, the nearest sizes that run",
+    )
+    net.add_argument("--timeout", type=seconds, default=10.0, help="solver seconds per proof (default 10)")
+    return net
+
+
+def parse_attempt(text: str, dims: tuple[str, ...] | list[str] | None = None) -> dict[str, int] | int:
+    """``100`` -> 100 (every dim); ``H=100,W=64`` -> {"H": 100, "W": 64}; with ``dims``, names are checked."""
+    if not isinstance(text, str):
+        raise ParameterError("--try", "must be a size or NAME=SIZE,...", text)
+    t = text.strip()
+    if t.isascii() and t.isdigit():
+        if int(t) < 1:
+            raise ParameterError("--try", "must be sizes >= 1", text)
+        return int(t)
+    out: dict[str, int] = {}
+    for part in t.split(","):
+        m = _ASSIGNMENT.match(part.strip())
+        if m is None:
+            raise ParameterError("--try", "must be a size or NAME=SIZE,... (e.g. 100 or H=100,W=64)", text)
+        name, value = m["name"], int(m["value"])
+        if value < 1:
+            raise ParameterError("--try", "must be sizes >= 1", text)
+        if name in out:
+            raise ParameterError("--try", f"must name each dim once ({name} twice)", text)
+        if dims is not None and name not in dims:
+            raise ParameterError("--try", f"must name the model's dims ({', '.join(dims)})", text)
+        out[name] = value
+    return out
+
+
+def _values(parsed: dict[str, int] | int, dims: tuple[str, ...]) -> dict[str, int]:
+    return dict.fromkeys(dims, parsed) if isinstance(parsed, int) else parsed
+
+
+def cmd_net(args: argparse.Namespace) -> int:
+    import json
+    import warnings
+
+    from .analysis import analyse
+    from .frontends import load
+
+    for t in args.attempts:  # the syntax first: a typo costs no model load
+        parse_attempt(t)
+    with warnings.catch_warnings():
+        # frameworks warn about their own deprecations while tracing: not part of the answer
+        warnings.simplefilter("ignore")
+        graph = load(args.model, args.input, args.runtime)
+        answer = analyse(graph, timeout=args.timeout)
+    dims = tuple(answer.dims)
+    attempts = [answer.attempt(_values(parse_attempt(t, dims), dims)) for t in args.attempts]
+    complete = all(d.proof.status == "proved" or d.coupled for d in answer.dims.values())
+    code = 0 if complete and all(a.failure is None for a in attempts) else 1
+    if args.json:
+        doc = {"model": args.model, **answer.to_json()}
+        if attempts:
+            doc["tries"] = [a.to_json() for a in attempts]
+        text = json.dumps(doc, ensure_ascii=False)
+    else:
+        text = "\n".join([answer.text(), *(a.text() for a in attempts)])
+    print(text)
+    return code
