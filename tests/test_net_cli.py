@@ -81,6 +81,7 @@ BAD = [
     ("zero try", lambda t: [_skip_model(t), "--try", "0"], "'--try' must be sizes >= 1"),
     ("unknown dim", lambda t: [_skip_model(t), "--try", "Z=5"], "'--try' must name the model's dims"),
     ("not a model", lambda t: ["model.txt"], "'MODEL' must be an .onnx file"),
+    ("compare onnx", lambda t: [_skip_model(t), "--compare"], "--compare needs a torch model"),
 ]
 
 
@@ -158,3 +159,12 @@ def test_torch_factory_that_raises(tmp_path):
         r.stderr.strip()
         == f"derive: error: building '{tmp_path / 'unet.py'}:broken' failed: RuntimeError: no weights here"
     )
+
+
+def test_compare_side_by_side(tmp_path):
+    """--compare on the U-Net: eager and onnxruntime say H ≥ 4, torch.export's program H ≥ 8; the difference at 4."""
+    pytest.importorskip("onnxruntime", reason="onnxruntime is not installed")
+    r = derive(f"{_torch(tmp_path)}:UNet2", "--input", "1,1,H,W", "--compare")
+    assert r.returncode == 0, r.stderr
+    assert "eager        H ≡ 0 mod 4, H ≥ 4 (proved)" in r.stdout
+    assert "eager vs export: differ at H = 4" in r.stdout

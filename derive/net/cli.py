@@ -54,6 +54,12 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser], seconds: Any) -
         "where it fails, the nearest sizes that run",
     )
     net.add_argument("--timeout", type=seconds, default=10.0, help="solver seconds per proof (default 10)")
+    net.add_argument(
+        "--compare",
+        action="store_true",
+        help="for a torch model: eager vs the exported ONNX on onnxruntime vs torch.export's own constraints, "
+        "side by side, with the sizes where they differ",
+    )
     return net
 
 
@@ -95,6 +101,8 @@ def cmd_net(args: argparse.Namespace) -> int:
 
     for t in args.attempts:  # the syntax first: a typo costs no model load
         parse_attempt(t)
+    if args.compare:
+        return _compare(args)
     with warnings.catch_warnings():
         # frameworks warn about their own deprecations while tracing: not part of the answer
         warnings.simplefilter("ignore")
@@ -113,3 +121,27 @@ def cmd_net(args: argparse.Namespace) -> int:
         text = "\n".join([answer.text(), *(a.text() for a in attempts)])
     print(text)
     return code
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """``--compare``: :func:`derive.net.compare.compare` on the torch module MODEL names."""
+    import json
+    import warnings
+
+    from ..errors import DeriveError
+    from .frontends import kind
+
+    if kind(args.model) != "torch":
+        raise DeriveError("--compare needs a torch model (path/file.py:NAME or package.module:NAME), not a file")
+    if args.input is None:
+        raise ParameterError("--input", "is required for a torch model (e.g. --input 1,3,H,W)", None)
+    if args.attempts or args.runtime:
+        raise ParameterError("--compare", "takes neither --try nor --runtime (it compares the runtimes)", True)
+    from .compare import compare
+    from .frontends.torch import load_module
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = compare(load_module(args.model), args.input, timeout=args.timeout)
+    print(json.dumps({"model": args.model, **result.to_json()}, ensure_ascii=False) if args.json else result.text())
+    return 0
