@@ -50,6 +50,7 @@ bench: $(VENV)/.test
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/queries.py
+	$(BIN)/python bench/net.py
 
 clean:
 	rm -rf $(VENV) $(SIDE_DIR) .pytest_cache

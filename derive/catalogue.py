@@ -5,7 +5,8 @@ A proof script is a plain Python file under ``proofs/`` that defines ``CLAIMS`` 
 (``main`` from :mod:`derive.script`, which runs the command line: the catalogue never imports it) so that it
 runs on its own; ``derive prove`` runs them all. A script may also define ``DERIVATIONS`` (a list of
 :class:`~derive.derivation.Derivation`): the step-by-step derivations that ``derive docs`` proves and writes
-into its framework's chapter.
+into its framework's chapter, and ``NETWORKS`` (a list of :class:`~derive.net.graph.Graph`): the networks
+its claims are about, which the chapter prints layer by layer.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from . import machine
 from .claims import Claim, Result, check
 from .derivation import Derivation
 from .errors import ParameterError
+from .net.graph import Graph
 
 DEFAULT_DIR = Path("proofs")
 
@@ -52,6 +54,8 @@ class Script:
     name: str
     # its module docstring ("" when it has none)
     doc: str
+    # the networks its claims are about (derive.net graphs, by name), printed layer by layer in its chapter
+    networks: tuple[Graph, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,10 @@ def load_catalogue(scripts: Iterable[Path]) -> Catalogue:
             seen_derivations[key] = script.name
             object.__setattr__(derivation, "script", script.name)
             derivations.append(derivation)
-        loaded.append(Script(script.name, namespace.get("__doc__") or ""))
+        networks = namespace.get("NETWORKS", [])
+        if not isinstance(networks, list) or not all(isinstance(g, Graph) for g in networks):
+            raise ParameterError("NETWORKS", "must be a list of derive.net.Graph", str(script))
+        loaded.append(Script(script.name, namespace.get("__doc__") or "", tuple(networks)))
     return Catalogue(claims, derivations, loaded)
 
 

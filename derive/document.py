@@ -43,6 +43,9 @@ from .frameworks._model import Operation, Requirement
 from .latex import RELATIONS, SYMBOL_ORDER, LatexPrinter, conjuncts, to_latex
 from .latex_text import escape, paragraphs, prose, quotes, rich, slug, tt
 from .lengths import effective_kernel
+from .net import latex as net_latex
+from .net.claims import NETWORKS
+from .net.graph import Graph
 from .pdf import (
     HEADER,
     MAIN,
@@ -184,6 +187,11 @@ class Chapter:
         return slug(self.framework)
 
     @property
+    def networks(self) -> dict[str, Graph]:
+        """The networks its scripts print layer by layer, by name (a network's claims are its mode)."""
+        return {g.name: g for script in self.scripts for g in script.networks}
+
+    @property
     def modes(self) -> list[str]:
         return list(dict.fromkeys([*self.results, *self.proofs]))
 
@@ -224,6 +232,8 @@ def chapters(inputs: Inputs) -> list[Chapter]:
             return (0, 0, key)
         if key in frameworks.NAMES:
             return (2, frameworks.NAMES.index(key), key)
+        if key == NETWORKS:  # whole networks compose the framework models: after them
+            return (3, 0, key)
         return (1, 0, key)
 
     return [by_key[k] for k in sorted(by_key, key=order)]
@@ -797,9 +807,12 @@ def render_chapter(chapter: Chapter) -> str:
         proof = chapter.proofs.get(mode)
         if proof is not None:
             out.append(_derivation(proof, chapter, mode))
+        network = chapter.networks.get(mode)
+        if network is not None:
+            out.append(_network(network, anchor))
         results = chapter.results.get(mode, [])
         if results:
-            if proof is not None:
+            if proof is not None or network is not None:
                 out.append(rf"\subsection{{Theorems}}\label{{thms:{anchor}}}")
             out += [_theorem(r) for r in results]
             conditions = _conditions(a for r in results for a in r.claim.assume)
@@ -818,6 +831,30 @@ def render_chapter(chapter: Chapter) -> str:
     if ops:
         out.append(ops)
     return "\n\n".join(out) + "\n"
+
+
+def _network(graph: Graph, anchor: str) -> str:
+    """A network layer by layer: each layer's output shape and the checks it adds (derive.net.latex)."""
+    rows = []
+    for layer in net_latex.layers(graph):
+        checks = r" \newline ".join(f"${c}$" for c in layer.checks) or "---"
+        # each dim in its own formula: the cell may break after a comma
+        shape = "$(" + r"$, \allowbreak $".join(layer.shape) + ")$" if layer.shape else "---"
+        rows.append(rf"{_cell(layer.name)} & {_cell(layer.op)} & {shape} & {checks} \\")
+    table = _longtable(
+        "@{}" + _p(0.13, 4) + _p(0.17, 4) + _p(0.32, 4) + _p(0.38, 4) + "@{}",
+        r"Layer & Op & Output shape & Checks (the model runs where all hold)",
+        rows,
+        caption=rf"The layers of {tt(graph.name)} under the {escape(graph.rules)} rules.",
+        label=f"tab:layers/{anchor}",
+        size=r"\small\renewcommand{\arraystretch}{1.6}",  # stacked floors need the room
+    )
+    intro = (
+        f"{tt(graph.name)} is read under the {escape(graph.rules)} rules. \\Cref{{tab:layers/{anchor}}} lists each "
+        "layer's output shape over the input's symbolic dims and the checks the layer adds; the theorems below "
+        "state the exact sets where the checks hold and the output's closed form, each decided by Z3 for every size."
+    )
+    return intro + "\n\n" + table
 
 
 def _chapter_pictures(chapter: Chapter) -> str:
@@ -850,7 +887,9 @@ def _family_name(family: str) -> str:
 
 
 def _comparison(chs: list[Chapter], proofs: list[Proof]) -> str:
-    # the families most frameworks have claims in; rows are the modes with two of them or more
+    # the families most frameworks have claims in; rows are the modes with two of them or more (whole
+    # networks are not a framework: they compose the frameworks' models)
+    chs = [ch for ch in chs if ch.framework != NETWORKS]
     users: dict[str, set[str]] = {}
     for ch in chs:
         for results in ch.results.values():

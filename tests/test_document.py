@@ -128,9 +128,10 @@ def test_every_derivation_step_of_the_catalogue_is_proved(whole_documents):
     assert verdicts and set(verdicts) == {"proved"}
 
 
-# claim keys without a chapter of derivations: the generic model (its derivations come from derive.derivation) and
-# a paper's convolution arithmetic; keys only the question scripts use (keras1) are found by their scripts
-PSEUDO_FRAMEWORKS = ("generic", "dumoulin-visin")
+# claim keys without a chapter of derivations: the generic model (its derivations come from derive.derivation),
+# a paper's convolution arithmetic and whole networks (a layer table instead); keys only the question scripts use
+# (keras1) are found by their scripts
+PSEUDO_FRAMEWORKS = ("generic", "dumoulin-visin", "networks")
 
 
 def test_every_framework_chapter_has_a_derivation(whole_catalogue):

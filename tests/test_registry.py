@@ -14,7 +14,7 @@ ROOT = Path(__file__).parent.parent
 CONFORMANCE = ROOT / "tests" / "conformance"
 RECORDS = [pytest.param(f, id=f.key) for f in registry.FRAMEWORKS]
 # proof scripts that belong to no one framework
-SHARED_PROOFS = {"generic.py", "dumoulin_visin.py"}
+SHARED_PROOFS = {"generic.py", "dumoulin_visin.py", "networks.py"}
 
 
 @pytest.mark.parametrize("record", RECORDS)

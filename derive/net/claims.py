@@ -1,0 +1,120 @@
+"""A network's answer as catalogue claims: each dim's exact set, each output dim's closed form.
+
+:func:`network_claims` states, for one :class:`~derive.net.graph.Graph`, the theorems ``derive net``
+prints, as :class:`~derive.claims.Claim` data that the proof catalogue decides like every other
+claim (``derive prove``, the LaTeX chapter): for each dim whose checks involve no other dim,
+"the checks on H hold exactly when H ∈ S" (S the eventually periodic candidate from a sweep;
+Z3 decides the equivalence for every H ≥ 1), and for each output dim, "wherever the model runs,
+the composed length equals its closed form" (and "equals the input dim" where it preserves it).
+Nothing is assumed from the sweep: a wrong candidate is a refutation the catalogue reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy as sp
+
+from ..claims import Claim
+from ..errors import UnsupportedExpressionError
+from ..evaluate import evaluate
+from ..prover import Status
+from .analysis import PeriodicSet, _candidate, _conjuncts, _period, _scale, formula, propagate, simplify_dim
+from .graph import Graph
+
+#: the catalogue's framework key for whole networks (their chapter comes after the frameworks')
+NETWORKS = "networks"
+
+
+def _shape_call(graph: Graph, values: Mapping[str, int]) -> str:
+    """The input a counterexample names, e.g. ``unet2 on x: [1, 1, 6, 4]``."""
+    (name, dims), *_ = graph.inputs
+    shape = [values.get(d, "?") if isinstance(d, str) else d for d in dims]
+    return f"{graph.name} on {name}: {shape}"
+
+
+def candidate(cond: sp.Basic, v: sp.Symbol) -> PeriodicSet:
+    """The eventually periodic set a sweep of ``cond`` over v = 1.. suggests (a candidate, not a proof)."""
+    period, _ = _period(cond, v)
+    return _candidate(cond, v, period, max(64, 4 * period + 2 * _scale(cond) + 8))
+
+
+def _running(condition: sp.Basic, symbols: list[sp.Symbol], limit: int = 512, count: int = 6) -> list[dict]:
+    """A few sizes at which the model runs, each dim at a different size where it can be: where a preserved dim
+    is worth claiming."""
+    sizes = []
+    for t in range(1, limit + 1):
+        if bool(evaluate(condition, dict.fromkeys(symbols, t))):
+            sizes.append(t)
+            if len(sizes) == count:
+                break
+    # rotate the sizes over the dims so that no two dims are equal at a sample (when the model runs there)
+    found = []
+    for i in range(len(sizes)):
+        at = {v: sizes[(i + j) % len(sizes)] for j, v in enumerate(symbols)}
+        if bool(evaluate(condition, at)):
+            found.append(at)
+    return found
+
+
+def _looks_equal(raw: sp.Basic, v: sp.Symbol, running: list[dict]) -> bool:
+    """Whether ``raw`` equals ``v`` at the sampled running sizes (only to choose which claim to state)."""
+    return bool(running) and all(evaluate(raw, at) == at[v] for at in running)
+
+
+def network_claims(graph: Graph, framework: str = NETWORKS, family: str = NETWORKS) -> list[Claim]:
+    """The claims of ``graph``'s answer: one per separable dim's set, one per output dim's closed form.
+
+    Raises:
+        UnsupportedExpressionError: a check has no period (a product of dims): say so rather than claim.
+    """
+    p = propagate(graph)
+    conjuncts = _conjuncts(p.checks)
+    symbols = list(p.symbols.values())
+    condition = sp.And(*conjuncts)
+    claims: list[Claim] = []
+    running = _running(condition, symbols)
+    for v in symbols:
+        own = [c for c in conjuncts if c.free_symbols & {v}]
+        if any(c.free_symbols - {v} for c in own):
+            continue  # coupled with another dim: the joint condition is the answer, no per-dim set
+        cond = sp.And(*own)
+        try:
+            s = candidate(cond, v)
+        except UnsupportedExpressionError:
+            continue
+        claims.append(
+            Claim(
+                name=f"{v.name} runs iff",
+                framework=framework,
+                mode=graph.name,
+                statement=f"Under the {graph.rules} rules, every check of {graph.name} on {v.name} holds exactly when "
+                f"{s.text(v.name)} (so, the other dims at sizes where they run, it runs exactly then)",
+                proposition=sp.Equivalent(cond, s.condition(v)),
+                expect=Status.PROVED,
+                call=lambda values: _shape_call(graph, values),
+                family=family,
+            )
+        )
+    for out, shape in p.outputs.items():
+        for i, raw in enumerate(shape):
+            raw = sp.sympify(raw)
+            if not raw.free_symbols:
+                continue
+            closed = simplify_dim(raw)
+            same = next((v for v in symbols if _looks_equal(raw, v, running)), None)
+            claims.append(
+                Claim(
+                    name=f"{out} dim {i}",
+                    framework=framework,
+                    mode=graph.name,
+                    statement=f"Wherever {graph.name} runs, dim {i} of its output {out} is "
+                    + (f"the input's {same.name} ({formula(closed)})" if same is not None else formula(closed)),
+                    proposition=sp.Eq(raw, same if same is not None else closed),
+                    expect=Status.PROVED,
+                    assume=(condition,),
+                    call=lambda values: _shape_call(graph, values),
+                    family=family,
+                )
+            )
+    return claims
