@@ -710,13 +710,13 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
 def _nd_head(args: argparse.Namespace, rows: list[dict[str, Any]], found: list[Any]) -> str:
     """The layer of several axes as asked, with its lengths: ``...Conv2DTranspose(...) on n=(4, 4): (16, 16)``."""
     from .calls import NoCallError, call, rank_name
+    from .explain import length_text
     from .spaces import space
 
     sp = space(args.framework, args.backend)
-    if any(e.length is None and not e.refused for e in found):  # tensorflow: the caller passes the length
-        shown = f"as {sp.role('target')} says" if sp.knob("target") else "-"
-    else:
-        shown = "(" + ", ".join("refused" if e.length is None else str(e.length) for e in found) + ")"
+    texts = [length_text(e) for e in found]
+    caller = all(e.length is None and not e.refused for e in found)  # tensorflow: the caller passes the length
+    shown = texts[0] if caller else "(" + ", ".join(texts) + ")"
     try:
         text = call(sp, [sp.bind(row) for row in rows])
     except NoCallError as e:

@@ -147,7 +147,9 @@ def short(obj: Any) -> str:
         expected = "as expected" if obj.ok else f"expected {obj.claim.expect.value}"
         return f"<Result {obj.claim.id}: {_cut(str(obj.verdict), 50)}, {expected}>"
     if kind == "Explanation":
-        length = obj.length if obj.length is not None else "refused" if obj.refused else "set by the caller"
+        from .explain import length_text
+
+        length = length_text(obj)
         span = "" if obj.preimage is None else f", preimage {obj.preimage[0]}..{obj.preimage[1]}"
         return f"<Explanation {_cut(obj.call)} on n={obj.n}: {length}{span}>"
     if kind == "Solution":
@@ -209,7 +211,9 @@ def _summary(obj: Any) -> tuple[str, str, str | None, list[str]]:
         expected = "as expected" if obj.ok else f"expected {obj.claim.expect.value}"
         return obj.claim.statement, f"{_verdict_status(obj.verdict)} ({expected})", obj.example, detail[1:]
     if kind == "Explanation":
-        status = str(obj.length) if obj.length is not None else "refused" if obj.refused else "set by the caller"
+        from .explain import length_text
+
+        status = length_text(obj)
         return f"{obj.call} on n={obj.n}", status, obj.call, detail[1:]
     if kind in ("Solution", "SymbolicSolution"):
         asked = f"{obj.operation}: n={obj.n} -> {obj.out}" if kind == "Solution" else f"{obj.operation}: {obj.out}"

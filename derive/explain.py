@@ -73,6 +73,9 @@ class Explanation(Displayed):
     # settings the framework accepts whose lengths fall outside the preimage, and other remarks
     notes: tuple[str, ...]
     refusals: tuple[Refusal, ...]
+    # the argument the caller gives the length with when the call has no length of its own (tensorflow's
+    # output_shape); "" otherwise
+    set_by: str = ""
 
 
 #: how far explain follows accepted output sizes outside the preimage, on each side
@@ -114,7 +117,8 @@ def explain(framework: str | Space, n: int, *, backend: str | None = None, **kwa
     length, error = (None, None) if sp.needs_target and not chosen else _try(sp, n, cfg)
     call = sp.call_text(cfg)
     refused = None if error is None else _refusal("this call", error)
-    bare = Explanation(sp.framework, call, n, length, refused, "", "", "", None, (), (), ())
+    set_by = target.name if sp.needs_target and not chosen and target is not None else ""
+    bare = Explanation(sp.framework, call, n, length, refused, "", "", "", None, (), (), (), set_by)
     fwd = sp.forward(cfg)
     if fwd is None:
         return bare
@@ -132,7 +136,7 @@ def explain(framework: str | Space, n: int, *, backend: str | None = None, **kwa
         notes.append(kernels)
     return Explanation(
         sp.framework, call, n, length, refused, formula, substituted, forward, preimage,
-        tuple(ways), tuple(notes), tuple(refusals),
+        tuple(ways), tuple(notes), tuple(refusals), set_by,
     )  # fmt: skip
 
 
@@ -357,9 +361,18 @@ def _settings(
     return ways, found.notes, found.refusals
 
 
+def length_text(e: Explanation) -> str:
+    """The output length as printed: the number, "refused", or who sets it (never a bare "-")."""
+    if e.length is not None:
+        return str(e.length)
+    if e.refused:
+        return "refused"
+    return f"set by the caller ({e.set_by})" if e.set_by else "set by the caller"
+
+
 def lines(e: Explanation) -> list[str]:
     """The explanation as the command line prints it."""
-    out = [f"{e.call} on n={e.n}: " + (str(e.length) if e.length is not None else "refused" if e.refused else "-")]
+    out = [f"{e.call} on n={e.n}: {length_text(e)}"]
     if e.refused:
         text = f"{e.refused.error}: {e.refused.message}" if e.refused.error else e.refused.message
         out.append("  " + "\n    ".join(x for x in text.splitlines() if x.strip()))

@@ -324,7 +324,7 @@ LAYERS = [
      "torch.nn.ConvTranspose2d(in_channels, out_channels, kernel_size=(3, 4), stride=(2, 2), output_padding=(1, 0))"
      " on n=(4, 5): (10, 12)"),
     (["explain", "tensorflow", "--n", "4,5", "--kernel-size", "3", "--strides", "2"],
-     "tf.nn.conv2d_transpose(kernel_size=(3, 3), strides=(2, 2)) on n=(4, 5): as output_shape says"),
+     "tf.nn.conv2d_transpose(kernel_size=(3, 3), strides=(2, 2)) on n=(4, 5): set by the caller (output_shape)"),
     (["solve", "keras", "--n", "4,4", "--out", "16,16", "--limit", "1"],
      "  e.g. keras.layers.Conv2DTranspose(filters, kernel_size=(1, 1), strides=(4, 4))"),
     (["solve", "torch", "--n", "4,5", "--out", "16,16", "--limit", "1"],
