@@ -7,43 +7,52 @@ The ``shape`` command's numeric path imports neither SymPy nor Z3.
 
 from __future__ import annotations
 
-import argparse
-import ast
-import inspect
-import json
 import os
-import re
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
 
 from .errors import DeriveError, ParameterError
-from .grammar import GRAMMAR
+
+# argparse, json, inspect and typing load where they are used: `derive explain` starts without them (its
+# command line is read by _fast_args), see bench/startup.py
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any, NoReturn
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports bad usage as one line and exit code 2."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser that reports bad usage as one line and exit code 2 (argparse imported here)."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        print(f"derive: error: {message} (see '{self.prog} --help')", file=sys.stderr)
-        raise SystemExit(2)
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            print(f"derive: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+            raise SystemExit(2)
 
-    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
-        # argparse drops the value '--' of '--n=--' and hands the command an empty list
-        if action.nargs is None and arg_strings == ["--"]:
-            return self._get_value(action, "--")
-        return super()._get_values(action, arg_strings)
+        def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+            # argparse drops the value '--' of '--n=--' and hands the command an empty list
+            if action.nargs is None and arg_strings == ["--"]:
+                return self._get_value(action, "--")
+            return super()._get_values(action, arg_strings)
+
+    return _Parser
+
+
+def _dumps(value: Any, **options: Any) -> str:
+    """``json.dumps`` (json imported here: the text output starts without it)."""
+    import json
+
+    return json.dumps(value, **options)
 
 
 # -- value parsing -------------------------------------------------------------------------
 
 
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-
-
 def _is_integer(text: str) -> bool:
     """ASCII digits with an optional sign: ``int()`` alone also takes '٣', ' 4' and '1_0', ``isdigit`` '²'."""
-    return _INTEGER.fullmatch(text) is not None
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    return digits != "" and all("0" <= c <= "9" for c in digits)
 
 
 def _int(name: str, text: str) -> int:
@@ -64,6 +73,8 @@ def _axes(name: str, text: str | None) -> list[str] | None:
 
 def _seconds(text: str) -> float:
     """``--timeout``: seconds, finite and above 0 (argparse reports a refusal as one line)."""
+    import argparse
+
     from .prover import MAX_TIMEOUT
 
     try:
@@ -92,6 +103,8 @@ def _framework_value(name: str, text: str) -> object:
     """
     lowered = text.lower()
     if text.strip()[:1] in "[(" and text.strip():
+        import ast
+
         try:
             value = ast.literal_eval(text.strip())
         except (ValueError, SyntaxError):
@@ -178,6 +191,8 @@ def _shape_generic(args: argparse.Namespace) -> tuple[str, list[Any]]:
 
 
 def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, list[Any]]:
+    import inspect
+
     from . import frameworks
 
     module = frameworks.get(args.what)
@@ -285,7 +300,7 @@ def cmd_shape(args: argparse.Namespace, extra: list[str]) -> int:
         label, results = _shape_framework(args, extra)
     if args.json:
         ns = [_int("n", v) for v in _axes("n", args.n) or []]
-        print(json.dumps({"query": label, "n": ns, "result": [_json_value(r) for r in results]}))
+        print(_dumps({"query": label, "n": ns, "result": [_json_value(r) for r in results]}))
     elif args.what == "same-padding":
         print(" ".join(f"{lo}:{hi}" for lo, hi in results))
     else:
@@ -316,7 +331,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     verdict = prove(prop, assumptions, timeout=args.timeout, second_opinions=opinions)
     if args.json:
         print(
-            json.dumps(
+            _dumps(
                 {
                     "proposition": str(prop),
                     "assumptions": [str(a) for a in assumptions],
@@ -372,7 +387,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
         inputs = document.collect(args.paths, report=report, catalogue=loaded)
         docs_ok, docs_facts, docs_lines = _docs(inputs, Path(args.docs), Path(args.pdf), args.no_pdf, False)
     if args.json:
-        print(json.dumps({**catalogue.as_json(report), "docs": docs_facts}, indent=1))  # null without --docs
+        print(_dumps({**catalogue.as_json(report), "docs": docs_facts}, indent=1))  # null without --docs
     else:
         import shutil  # here, not at the top: the fast commands start without it
 
@@ -460,7 +475,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     ok, facts, lines = _docs(inputs, out, Path(args.pdf), args.no_pdf, args.check)
     seconds = time.perf_counter() - start
     if args.json:
-        print(json.dumps({**facts, "seconds": round(seconds, 2)}))
+        print(_dumps({**facts, "seconds": round(seconds, 2)}))
     else:
         print("\n".join(lines) + ("" if args.check else f"; in {seconds:.1f}s"))
     return 0 if ok else 1
@@ -626,7 +641,7 @@ def cmd_solve(args: argparse.Namespace, extra: list[str] | None = None) -> int:
     ns, outs = _lengths("--n", args.n), _lengths("--out", args.out)
     sols = S.solve_axes(args.framework, tuple(ns), tuple(outs), _bounds(args), limit=limit, backend=args.backend)
     if args.json:
-        print(json.dumps({"axes": [_solution_json(s, S.every_n(s)) for s in sols]}, default=str))
+        print(_dumps({"axes": [_solution_json(s, S.every_n(s)) for s in sols]}, default=str))
     else:
         groups: dict[int, list[int]] = {}
         for i, sol in enumerate(sols):
@@ -667,7 +682,7 @@ def _solve_every(args: argparse.Namespace, limit: int | None) -> int:
             "why": None if sol.answers else f"none of the {sol.tried} families that give it at one n does for every n",
             "nearest": [],
         }
-        print(json.dumps({"axes": [axis]}, default=str))
+        print(_dumps({"axes": [axis]}, default=str))
         return 0 if sol.answers else 1
     head = f"{sol.operation}: length {sol.out} for every n ({sol.domain}), proved for each family"
     if not sol.answers:
@@ -696,7 +711,7 @@ def cmd_explain(args: argparse.Namespace, extra: list[str]) -> int:
 
         figures.write_svg(figures.explain_figure(args.framework, ns, rows, args.backend), args.svg)
     if args.json:
-        print(json.dumps({"axes": [E.as_json(e) for e in found]}))
+        print(_dumps({"axes": [E.as_json(e) for e in found]}))
     else:
         if len(found) > 1:
             print(_nd_head(args, rows, found))
@@ -731,7 +746,7 @@ def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
     p = P.port(args.source, args.target, source_backend=args.from_backend, target_backend=args.to_backend, **kwargs)
     if args.json:
         print(
-            json.dumps(
+            _dumps(
                 {
                     "source": p.source,
                     "target": p.target,
@@ -801,7 +816,7 @@ def cmd_knobs(args: argparse.Namespace) -> int:
 
     names = [args.framework] if args.framework is not None else list(covered())  # '' is no framework
     if args.json:
-        print(json.dumps({"frameworks": [knobs_json(name) for name in names]}, default=str))
+        print(_dumps({"frameworks": [knobs_json(name) for name in names]}, default=str))
     else:
         print("\n".join(line for name in names for line in knob_lines(name)))
     return 0
@@ -818,6 +833,8 @@ BACKEND_HELP = (
 
 def _parent(*arguments: tuple[tuple[str, ...], dict[str, Any]]) -> argparse.ArgumentParser:
     """Options several subcommands share, declared once (argparse ``parents``)."""
+    import argparse
+
     parent = argparse.ArgumentParser(add_help=False)
     for names, options in arguments:
         parent.add_argument(*names, **options)
@@ -836,17 +853,22 @@ def _pinned(command: Any) -> Any:
     return run
 
 
-def build_parser() -> _Parser:
-    parser = _Parser(prog="derive", description="Shape arithmetic of convolutions and transposed convolutions.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    json_ = _parent((("--json",), {"action": "store_true", "help": "machine-readable output (keys: see the README)"}))
-    length = _parent((("--n",), {"help": "input length (comma list for several axes)"}))
-    backend = _parent((("--backend",), {"help": BACKEND_HELP}))
-    scripts = _parent(
-        (("paths",), {"nargs": "*", "help": "proof scripts or directories (default: proofs/)"}),
-        (("--jobs",), {"type": int, "default": None, "help": "worker processes (default: all cores)"}),
-    )
+def _parents() -> dict[str, argparse.ArgumentParser]:
+    """The options several subcommands share, by name."""
+    return {
+        "json": _parent(
+            (("--json",), {"action": "store_true", "help": "machine-readable output (keys: see the README)"})
+        ),
+        "length": _parent((("--n",), {"help": "input length (comma list for several axes)"})),
+        "backend": _parent((("--backend",), {"help": BACKEND_HELP})),
+        "scripts": _parent(
+            (("paths",), {"nargs": "*", "help": "proof scripts or directories (default: proofs/)"}),
+            (("--jobs",), {"type": int, "default": None, "help": "worker processes (default: all cores)"}),
+        ),
+    }
 
+
+def _add_shape(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
     shape = sub.add_parser(
         "shape",
         help="lengths from the generic model or a framework model",
@@ -854,7 +876,7 @@ def build_parser() -> _Parser:
         "[--stride S] [--dilation D] [--padding P|LO:HI|valid|same|same_lower|full|causal] [--output-padding A]. "
         "Framework: derive shape FRAMEWORK {conv,conv-transpose,accepted} --n N --<framework-argument> VALUE ... "
         "Comma lists give one value per axis (--n 4,4).",
-        parents=[length, json_],
+        parents=[p["length"], p["json"]],
     )
     shape.set_defaults(func=cmd_shape, extra=True)
     shape.add_argument("what", help="forward, transposed, preimage, same-padding, or a framework name")
@@ -865,6 +887,12 @@ def build_parser() -> _Parser:
     shape.add_argument("--padding")
     shape.add_argument("--output-padding")
 
+
+def _add_check(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
+    import argparse
+
+    from .grammar import GRAMMAR
+
     check = sub.add_parser(
         "check",
         help="prove a proposition over the integers",
@@ -872,7 +900,7 @@ def build_parser() -> _Parser:
         "constrained only by the assumptions.",
         epilog=GRAMMAR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[json_],
+        parents=[p["json"]],
     )
     check.set_defaults(func=cmd_check, extra=False)
     check.add_argument("proposition", help='e.g. "ceiling(n/s) == floor((n+s-1)/s)"')
@@ -881,11 +909,14 @@ def build_parser() -> _Parser:
     check.add_argument("--box", action="store_true", help="second opinion: exhaustive check on a small box")
     check.add_argument("--cvc5", action="store_true", help="second opinion: cvc5 on the same SMT-LIB2")
     check.add_argument("--smt2", action="store_true", help="print the SMT-LIB2 query")
+
+
+def _add_prove(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
     prove = sub.add_parser(
         "prove",
         help="run the proof catalogue (every script in proofs/ by default)",
         description="Decide every claim of the given proof scripts; exit 0 when every verdict matches its expectation.",
-        parents=[scripts, json_],
+        parents=[p["scripts"], p["json"]],
     )
     prove.set_defaults(func=_pinned(cmd_prove), extra=False)
     prove.add_argument("-k", metavar="PATTERN", help="only claims whose id or statement contains PATTERN (or glob)")
@@ -901,13 +932,16 @@ def build_parser() -> _Parser:
     )
     prove.add_argument("--pdf", default="docs/derivations.pdf", help="with --docs: where the PDF goes")
     prove.add_argument("--no-pdf", action="store_true", help="with --docs: write the .tex files only")
+
+
+def _add_docs(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
     docs = sub.add_parser(
         "docs",
         help="write the LaTeX derivations (and the PDF when TeX is installed)",
         description="Prove the catalogue and every derivation step, write one .tex per framework plus a main "
         "document into --out, and build the PDF with latexmk/pdflatex when they are installed. Exit 0 when every "
         "claim has its expected verdict, every step is proved and LaTeX reports no error or undefined reference.",
-        parents=[scripts, json_],
+        parents=[p["scripts"], p["json"]],
     )
     docs.set_defaults(func=_pinned(cmd_docs), extra=False)
     docs.add_argument(
@@ -917,13 +951,15 @@ def build_parser() -> _Parser:
     docs.add_argument("--no-pdf", action="store_true", help="write the .tex files only")
     docs.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files in --out are stale")
 
+
+def _add_solve(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
     solve = sub.add_parser(
         "solve",
         help="every transposed-convolution setting that maps n to a target length",
         description="Every setting of FRAMEWORK's transposed convolution that maps --n to --out, simplest first "
         "(fewest knobs off their plain value, the stride nearest out/n first). Ranges are LO..HI or one value; "
         "unbounded knobs give endless families (t >= 0). Comma lists give one length per axis (--n 4,4).",
-        parents=[length, backend, json_],
+        parents=[p["length"], p["backend"], p["json"]],
     )
     solve.set_defaults(func=cmd_solve, extra=True)
     solve.add_argument("framework", help="a framework name (derive shape --help lists them)")
@@ -937,43 +973,77 @@ def build_parser() -> _Parser:
     solve.add_argument("--limit", help="number of answers (default 10)")
     solve.add_argument("--all", action="store_true", help="every answer (needs bounded knobs)")
 
+
+def _add_explain(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
     explain = sub.add_parser(
         "explain",
         help="one transposed-convolution call: its length, formula, preimage and refusals",
         description="derive explain FRAMEWORK --n N --<framework-argument> VALUE ... (the framework's own names, "
         "e.g. --kernel-size 3 --strides 2 --padding same). Comma lists give one value per axis.",
-        parents=[length, backend, json_],
+        parents=[p["length"], p["backend"], p["json"]],
     )
     explain.set_defaults(func=cmd_explain, extra=True)
     explain.add_argument("framework", help="a framework name")
     explain.add_argument("--svg", metavar="FILE", help="also draw the taps and the length over n as an SVG file")
 
+
+def _add_knobs(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
     knobs = sub.add_parser(
         "knobs",
         help="the arguments solve, explain and port take for a framework",
         description="Each framework's transposed convolution as the queries see it: the call, every argument "
         "(as the framework spells it) with its role, default and rule, the padding modes and the backends.",
-        parents=[json_],
+        parents=[p["json"]],
     )
     knobs.set_defaults(func=cmd_knobs, extra=False)
     knobs.add_argument("framework", nargs="?", help="a framework name (default: every framework covered)")
 
+
+def _add_port(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
     port = sub.add_parser(
         "port",
         help="the same transposed convolution in another framework, proved for every n",
         description="derive port FROM TO --<FROM-argument> VALUE ...: TO's setting with FROM's output length for "
         "every input length (kernel, stride and dilation kept), proved; else a counterexample and the nearest "
         "setting with a crop or pad.",
-        parents=[json_],
+        parents=[p["json"]],
     )
     port.set_defaults(func=cmd_port, extra=True)
     port.add_argument("source", help="the framework the layer is written in")
     port.add_argument("target", help="the framework to write it in")
     port.add_argument("--from-backend", help="the source's backend or implementation (as --backend of solve)")
     port.add_argument("--to-backend", help="the target's backend or implementation")
-    from .net.cli import add_parser as add_net  # argparse only: derive.net loads SymPy when 'derive net' runs
 
-    add_net(sub, [json_], _seconds)
+
+def _add_net(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
+    from .net.cli import add_parser  # argparse only: derive.net loads SymPy when 'derive net' runs
+
+    add_parser(sub, [p["json"]], _seconds)
+
+
+#: each subcommand's declaration, in the order --help lists them
+_COMMANDS = {
+    "shape": _add_shape,
+    "check": _add_check,
+    "prove": _add_prove,
+    "docs": _add_docs,
+    "solve": _add_solve,
+    "explain": _add_explain,
+    "knobs": _add_knobs,
+    "port": _add_port,
+    "net": _add_net,
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; ``only``: that subcommand's parser alone (what one run needs, it parses the same)."""
+    parser_class = _parser_class()
+    parser = parser_class(prog="derive", description="Shape arithmetic of convolutions and transposed convolutions.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=parser_class)
+    parents = _parents()
+    for name, add in _COMMANDS.items():
+        if only is None or only == name:
+            add(sub, parents)
     for name, command in sub.choices.items():  # a subcommand declared without set_defaults runs cmd_<name>(args)
         if command.get_default("func") is None:
             command.set_defaults(func=lambda args, _name=name: globals()[f"cmd_{_name}"](args), extra=False)
@@ -982,20 +1052,83 @@ def build_parser() -> _Parser:
 
 def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
     """The subcommand's own parser (its errors point at 'derive COMMAND --help')."""
+    import argparse
+
     action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return action.choices[command]
 
 
+class _Args:
+    """A command line read by :func:`_fast_args`: the attributes argparse's namespace would have."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+#: explain's own options as _add_explain declares them (tests/test_cli.py checks the two agree)
+_EXPLAIN_VALUES = ("--n", "--backend", "--svg")
+_EXPLAIN_FLAGS = ("--json",)
+
+
+def _fast_args(argv: list[str]) -> tuple[_Args, list[str]] | None:
+    """``derive explain``'s command line read as argparse reads it, without argparse; None: argparse reads it.
+
+    Read here: the framework, ``--n V``, ``--backend V``, ``--svg V``, ``--json`` and the framework's own
+    ``--name value`` pairs (passed on in order, as argparse passes what it does not know). Anything else goes
+    to argparse: help, ``--name=value``, abbreviations of explain's options (``--back``), values starting with
+    '-', '--', empty tokens and errors. tests/test_cli.py checks both readings agree on generated command lines.
+    """
+    if not argv or argv[0] != "explain":
+        return None
+    known = (*_EXPLAIN_VALUES, *_EXPLAIN_FLAGS, "--help")
+    values: dict[str, Any] = {"n": None, "backend": None, "svg": None, "json": False}
+    framework, extra = None, []
+    tokens = iter(argv[1:])
+    for token in tokens:
+        if not token:
+            return None
+        if token[0] != "-":  # a positional: the framework, then what its own flags take
+            if framework is None:
+                framework = token
+            else:
+                extra.append(token)
+        elif token in _EXPLAIN_VALUES:
+            value = next(tokens, None)
+            if not value or value[0] == "-":
+                return None
+            values[token[2:]] = value
+        elif token in _EXPLAIN_FLAGS:
+            values[token[2:]] = True
+        elif token[:2] == "--" and len(token) > 2 and "=" not in token and " " not in token:
+            if any(k.startswith(token) for k in known):  # argparse takes an abbreviation for the option
+                return None
+            extra.append(token)
+        else:
+            return None
+    if framework is None:
+        return None
+    return _Args(command="explain", framework=framework, func=cmd_explain, extra=True, **values), extra
+
+
+def _run(argv: list[str]) -> int:
+    """Parse with argparse and run the subcommand (only the subcommand named is declared: it parses the same)."""
+    parser = build_parser(argv[0] if argv and argv[0] in _COMMANDS else None)
+    args, extra = parser.parse_known_args(argv)
+    if not args.extra:
+        if extra:
+            _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+        return args.func(args)
+    return args.func(args, extra)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    fast = _fast_args(argv)
     try:
-        args, extra = parser.parse_known_args(argv)
-        if not args.extra:
-            if extra:
-                _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
-            return args.func(args)
-        return args.func(args, extra)
+        if fast is not None:
+            args, extra = fast
+            return args.func(args, extra)
+        return _run(argv)
     except DeriveError as e:
         print(f"derive: error: {e}", file=sys.stderr)
         return 2

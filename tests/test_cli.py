@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import sys
@@ -154,6 +155,65 @@ def test_console_script_fast_path_imports_neither_sympy_nor_z3():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.splitlines() == ["200", "[]"]
+
+
+def test_explain_starts_without_argparse_json_sympy_or_z3():
+    """`python -m derive explain` reads its command line without argparse and answers without json, SymPy or Z3."""
+    code = (
+        "import sys, runpy; sys.argv=['derive','explain','torch','--n','4','--kernel-size','3','--stride','2'];\n"
+        "try:\n runpy.run_module('derive', run_name='__main__')\nexcept SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('argparse','json','sympy','z3')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.splitlines()[0] == "torch.nn.ConvTranspose1d(kernel_size=3, stride=2) on n=4: 9"
+    assert out.splitlines()[-1] == "[]"
+
+
+#: tokens explain's command lines are drawn from: its options, framework flags and values, then odd ones
+# (abbreviations, help, negative numbers, empty, '--', '=' forms, spaces)
+PLAIN_TOKENS = ["torch", "keras", "--n", "4", "4,5", "--json", "--backend", "jax", "--svg", "f.svg",
+                "--kernel-size", "3", "--strides", "--stride", "--output-padding"]  # fmt: skip
+ODD_TOKENS = ["--s", "--ba", "--jso", "--he", "-h", "--help", "-1", "", "--", "--n=4", "x y", "--kernel size", "-x",
+              "--no", "-"]  # fmt: skip
+
+
+def test_fast_path_reads_explain_as_argparse_does():
+    """explain's fast reader gives argparse's namespace and leftovers on 4,000 generated lines, or leaves them to it."""
+    from derive.cli import _fast_args, build_parser
+
+    rng = random.Random(13)
+    parser = build_parser("explain")
+    read = 0
+    for _ in range(4000):
+        pool = PLAIN_TOKENS + ODD_TOKENS * rng.randint(0, 1)
+        argv = ["explain", *rng.choices(pool, k=rng.randint(0, 8))]
+        fast = _fast_args(argv)
+        if fast is None:
+            continue
+        read += 1
+        args, extra = parser.parse_known_args(argv)  # the fast reader takes only lines argparse accepts
+        assert (vars(fast[0]), fast[1]) == (vars(args), extra), argv
+    assert read > 800  # the plain lines are common among them: the comparison is not vacuous
+
+
+def test_fast_path_knows_every_option_of_explain():
+    """The fast reader's option lists are exactly the ones explain's parser declares (and explain's positional)."""
+    from derive.cli import _EXPLAIN_FLAGS, _EXPLAIN_VALUES, _subparser, build_parser
+
+    sub = _subparser(build_parser(), "explain")
+    assert set(sub._option_string_actions) == {*_EXPLAIN_VALUES, *_EXPLAIN_FLAGS, "-h", "--help"}
+    assert all(sub._option_string_actions[flag].nargs == 0 for flag in _EXPLAIN_FLAGS)
+    assert all(sub._option_string_actions[flag].nargs is None for flag in _EXPLAIN_VALUES)
+    assert [a.dest for a in sub._actions if not a.option_strings] == ["framework"]
+
+
+def test_one_subcommand_parser_is_the_whole_ones():
+    """build_parser(COMMAND), what main declares for one run, gives that subcommand the whole parser's help."""
+    from derive.cli import _COMMANDS, _subparser, build_parser
+
+    whole = build_parser()
+    for name in _COMMANDS:
+        assert _subparser(build_parser(name), name).format_help() == _subparser(whole, name).format_help()
 
 
 def test_module_entry_point_exit_codes():
