@@ -9,7 +9,6 @@ module level: the classes' modules import this one.
 
 from __future__ import annotations
 
-import html as _html
 from typing import Any
 
 #: the longest formula a repr shows before cutting it with …
@@ -20,6 +19,13 @@ _COLOURS = {"proved": "#1a7f37", "refuted": "#cf222e", "unknown": "#9a6700"}
 _FINDING = "#0969da"
 _MEANS = {"same samples": "proved", "same length only": "unknown", "no port": "refuted", "refused": "refuted",
           "nothing fits": "refuted"}  # fmt: skip
+
+
+def _escape(text: str) -> str:
+    """``html.escape`` (html imported here: the command line starts without it; notebooks pay for it once)."""
+    import html
+
+    return html.escape(text)
 
 
 class Displayed:
@@ -185,11 +191,11 @@ def _port_status(p: Any) -> str:
 def _badge(status: str, colour: str | None = None) -> str:
     word = status.split(":")[0]
     colour = colour or _COLOURS.get(word.split(" ")[0], _COLOURS.get(_MEANS.get(word, ""), "#57606a"))
-    return f'<b style="color:{colour}">{_html.escape(status)}</b>'
+    return f'<b style="color:{colour}">{_escape(status)}</b>'
 
 
 def _code(text: str) -> str:
-    return f"<code>{_html.escape(text)}</code>"
+    return f"<code>{_escape(text)}</code>"
 
 
 def _verdict_status(v: Any) -> str:
@@ -238,7 +244,7 @@ def html(obj: Any) -> str:
     if call:
         parts.append(f"<br>paste: {_code(call)}")
     if detail:
-        parts.append("<pre>" + _html.escape("\n".join(detail)) + "</pre>")
+        parts.append("<pre>" + _escape("\n".join(detail)) + "</pre>")
     parts.append("</div>")
     return "".join(parts)
 
