@@ -9,6 +9,10 @@ at most 2). The package's bytecode is compiled first (``compileall``), as an ins
 so a ``PYTHONDONTWRITEBYTECODE`` environment does not time the compiler on every run. It also says
 how derive is installed: an editable install's import hook (``__editable___*_finder``) costs a
 few milliseconds on every start; ``make`` installs with ``editable_mode=compat`` (a path entry).
+
+A third command, timed in the same rounds, says where the rest goes: ``python -c "import typing, dataclasses,
+..."`` with the standard-library modules ``derive explain`` loads beyond a bare interpreter (listed on
+each run, found by running explain): the floor explain cannot go below while its modules import them.
 """
 
 from __future__ import annotations
@@ -38,6 +42,19 @@ def _hook() -> str:
     return "an editable import hook on sys.meta_path" if out == "True" else "a plain path entry (no import hook)"
 
 
+def _stdlib_modules() -> list[str]:
+    """The public standard-library modules ``derive explain`` loads that a bare interpreter has not."""
+    code = (
+        "import os, sys; base = set(sys.modules); os.dup2(os.open(os.devnull, os.O_WRONLY), 1)\n"
+        f"from derive.cli import main; main({EXPLAIN!r})\n"
+        "names = {m.split('.')[0] for m in set(sys.modules) - base}\n"
+        "print(' '.join(sorted(n for n in names if n in sys.stdlib_module_names and not n.startswith('_'))), "
+        "file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT.parent)
+    return run.stderr.split()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=21)
@@ -47,18 +64,25 @@ def main() -> None:
     script = Path(sys.executable).with_name("derive")
     derive = [str(script)] if script.exists() else [sys.executable, "-m", "derive"]
     bare = [sys.executable, "-c", "pass"]
+    stdlib = _stdlib_modules()
+    imports = [sys.executable, "-c", f"import {', '.join(stdlib)}" if stdlib else "pass"]
     for _ in range(3):  # warm the file cache
-        _wall(bare), _wall(derive + EXPLAIN)
-    base, explain = [], []
+        _wall(bare), _wall(derive + EXPLAIN), _wall(imports)
+    base, explain, floor = [], [], []
     for _ in range(args.rounds):
         base.append(_wall(bare))
         explain.append(_wall(derive + EXPLAIN))
-    b, e = statistics.median(base), statistics.median(explain)
+        floor.append(_wall(imports))
+    b, e, f = statistics.median(base), statistics.median(explain), statistics.median(floor)
     facts = {"python_pass_ms": round(b * 1000, 1), "derive_explain_ms": round(e * 1000, 1),
-             "ratio": round(e / b, 2), "rounds": args.rounds, "install": _hook()}  # fmt: skip
+             "ratio": round(e / b, 2), "rounds": args.rounds, "install": _hook(),
+             "stdlib_modules": stdlib, "stdlib_imports_ms": round(f * 1000, 1),
+             "stdlib_ratio": round(f / b, 2)}  # fmt: skip
     print(f"python -c pass        {facts['python_pass_ms']:7.1f} ms (median of {args.rounds})")
     print(f"derive {' '.join(EXPLAIN)}  {facts['derive_explain_ms']:7.1f} ms")
     print(f"ratio                 {facts['ratio']:7.2f}x (goal: <= 2)")
+    print(f"python -c 'import <the stdlib modules explain loads>'  {facts['stdlib_imports_ms']:7.1f} ms "
+          f"({facts['stdlib_ratio']:.2f}x): {' '.join(stdlib) or 'none'}")  # fmt: skip
     print(f"derive is installed as {facts['install']}")
     if args.json:
         Path(args.json).write_text(json.dumps(facts, indent=1))
