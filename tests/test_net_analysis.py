@@ -6,10 +6,11 @@ import pytest
 import sympy as sp
 
 from derive.errors import DeriveError, ParameterError
-from derive.net.analysis import PeriodicSet, analyse, exact_set, formula
+from derive.net.analysis import PeriodicSet, _decompose, analyse, exact_set, formula, readable
 from derive.net.graph import Graph, Node, Tensor, dim_symbol
 
 H = dim_symbol("H")
+W = dim_symbol("W")
 
 SETS = [
     # (set, members among 1..20)
@@ -99,6 +100,12 @@ FORMULAS = [
     (sp.floor((H - 3) / 2) + 1, "⌊(H - 3)/2⌋ + 1"),
     (sp.And(H >= 7, sp.Eq(sp.Mod(H, 8), 0)), "H ≥ 7 and H mod 8 = 0"),
     (sp.Piecewise((2 * sp.floor((H - 1) / 2) + 2, sp.Eq(H, 1)), (H, True)), "(2 if H = 1 else H)"),
+    (2 * sp.floor((H - 1) / 2) + 2, "2⌈H/2⌉"),
+    (sp.floor((H - 1) / 4) + 1, "⌈H/4⌉"),
+    (sp.floor((H + 7) / 8), "⌈H/8⌉"),
+    (sp.floor((H - 400) / 320) + 1, "⌊(H - 400)/320⌋ + 1"),
+    ((sp.floor((H - 1) / 8) + 1) * (sp.floor((W - 1) / 8) + 1) > 1, "⌈H/8⌉·⌈W/8⌉ > 1"),
+    (sp.floor((sp.floor((H - 1) / 2) + 1 - 1) / 2) + 1, "⌈H/4⌉"),
 ]
 
 
@@ -106,3 +113,27 @@ FORMULAS = [
 def test_formula_text(e, text):
     """The text output's formulas use ⌊⌋, ⌈⌉, mod, ≥ and implicit products."""
     assert formula(e) == text
+
+
+@pytest.mark.parametrize(("e", "text"), FORMULAS)
+def test_readable_keeps_the_value(e, text):
+    """The floors rewritten as ceilings for reading are the same function of the sizes (H, W in 1..40)."""
+    for h in range(1, 41):
+        for w in (1, 7, 8, 9, 40):
+            at = {H: h, W: w}
+            assert readable(e).subs(at) == e.subs(at)
+
+
+def test_coupled_dims_split_into_own_sets_and_the_joint_checks_left():
+    """Each coupled dim gets the set of its own checks; a joint check the others imply is dropped, proved."""
+    conjuncts = [
+        sp.Eq(sp.Mod(H, 4), 0),
+        H >= 4,
+        sp.Eq(sp.Mod(W, 4), 0),
+        sp.floor(H / 2) * sp.floor(W / 2) > 1,  # implied by the next one and the sets
+        sp.floor(H / 4) * sp.floor(W / 4) > 1,
+    ]
+    owns, cross, proof = _decompose(conjuncts, [H, W], 10.0)
+    assert proof.status == "proved"
+    assert owns == {"H": PeriodicSet((), 4, 4, (0,)), "W": PeriodicSet((), 4, 4, (0,))}
+    assert [formula(c) for c in cross] == ["⌊H/4⌋·⌊W/4⌋ > 1"]

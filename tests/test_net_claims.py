@@ -24,7 +24,7 @@ NETWORKS = {g.name: g for g in runpy.run_path(str(Path(__file__).parents[1] / "p
         ("strided_unet", "every check of strided_unet on W holds exactly when W ≡ 0 mod 8, W ≥ 8"),
         ("wav2vec2_features", "on L holds exactly when L ≥ 400"),
         ("wav2vec2_features", "dim 2 of its output conv6 is ⌊(L - 400)/320⌋ + 1"),
-        ("resnet_stem", "dim 3 of its output block.add is ⌊(W - 1)/4⌋ + 1"),
+        ("resnet_stem", "dim 3 of its output block.add is ⌈W/4⌉"),
     ],
 )
 def test_each_network_states_its_answer_and_z3_proves_it(network, statement):

@@ -348,11 +348,50 @@ class _Printer(StrPrinter):
 
 # 8*⌈H/8⌉ -> 8⌈H/8⌉: a number times a name, a floor or a bracket reads without the star
 _IMPLICIT = re.compile(r"(?<![\w.])(\d+)\*(?=[A-Za-z_⌊⌈(])")
+# ⌈H/8⌉*⌈W/8⌉ -> ⌈H/8⌉·⌈W/8⌉: a product of brackets
+_DOT = re.compile(r"(?<=[⌉⌋)])\*(?=[⌈⌊(])")
 
 
 def formula(e: Any) -> str:
     """An output dim or a condition as the text output prints it: ``8⌈H/8⌉``, ``H mod 8 = 0 and H ≥ 7``."""
-    return _IMPLICIT.sub(r"\1", _Printer().doprint(sp.sympify(e)))
+    return _DOT.sub("·", _IMPLICIT.sub(r"\1", _Printer().doprint(readable(e))))
+
+
+def readable(e: Any) -> sp.Basic:
+    """The same value, read more easily: nested floors folded (:func:`simplify_dim`) and a floor that is a
+    ceiling plus the constant beside it written as that ceiling: ``2⌊(H - 1)/2⌋ + 2`` as ``2⌈H/2⌉``
+    (``⌊u/r⌋ = ⌈(u - r + 1)/r⌉`` for integer u and r > 0; kept a floor where the constants do not cancel)."""
+
+    def as_ceiling(term: sp.Basic) -> tuple[sp.Basic, sp.Basic] | None:
+        # term = a·⌊u/r⌋ -> (a·⌈x/r⌉, a·m) with ⌊u/r⌋ = ⌈x/r⌉ + m
+        a, f = term.as_coeff_Mul()
+        if not isinstance(f, sp.floor):
+            return None
+        num, den = sp.fraction(sp.together(f.args[0]))
+        num = sp.expand(num)
+        if not (den.is_Integer and den > 1 and num.is_integer):
+            return None
+        c, x = num.as_coeff_Add()
+        if (c + 1) % den != 0:
+            return None
+        return a * sp.ceiling(x / den), a * ((c + 1) / den - 1)
+
+    def ceil(node: sp.Basic) -> sp.Basic:
+        if not node.args:
+            return node
+        node = node.func(*(ceil(a) for a in node.args))
+        if isinstance(node, sp.floor) and (found := as_ceiling(node)) is not None and found[1] == 0:
+            return found[0]
+        if isinstance(node, sp.Add):
+            k, terms = node.as_coeff_Add()
+            parts = list(sp.Add.make_args(terms))
+            for i, t in enumerate(parts):
+                found = as_ceiling(t)
+                if found is not None and found[1] + k == 0:
+                    return sp.Add(*parts[:i], found[0], *parts[i + 1 :])
+        return node
+
+    return ceil(simplify_dim(e))
 
 
 @dataclass(frozen=True)
@@ -363,6 +402,12 @@ class DimAnswer:
     first_failure: Failure | None
     # other dims this one is coupled with (the joint condition is exact; no per-dim set is given)
     coupled: tuple[str, ...] = ()
+    # a coupled dim: the set where the checks on it alone hold (proved), and the group's checks on several
+    # dims that these sets do not already imply; together they are the joint condition (``joint`` says
+    # whether that equivalence is proved)
+    own: PeriodicSet | None = None
+    cross: tuple[sp.Basic, ...] = ()
+    joint: Proof | None = None
 
     def to_json(self) -> dict[str, Any]:
         ff = self.first_failure
@@ -380,6 +425,9 @@ class DimAnswer:
             out["reason"] = self.proof.reason
         if self.coupled:
             out["coupled"] = list(self.coupled)
+            out["own"] = self.own.to_json() if self.own is not None else None
+            out["cross"] = [str(c) for c in self.cross]
+            out["joint_proof"] = self.joint.status if self.joint is not None else "unknown"
         return out
 
     def failure_text(self, dims: Mapping[str, Any]) -> str:
@@ -498,16 +546,7 @@ class Answer:
             if d.coupled:
                 group = [n for n in self.dims if n == name or n in d.coupled]
                 done.update(group)
-                joint = sp.And(
-                    *[
-                        c
-                        for c in _conjuncts(self.propagated.checks)
-                        if c.free_symbols & set(self.propagated.symbols[n] for n in group)
-                    ]
-                )
-                lines.append(f"{', '.join(group)} (coupled): runs iff {formula(joint)} (exact joint condition)")
-                for n in group:
-                    lines.append(f"  {self.dims[n].failure_text(self.dims)}")
+                lines.extend(self._group_text(group))
                 continue
             if d.runs is None:
                 lines.append(f"{name}: unknown ({d.proof.reason or 'no reason given'})")
@@ -526,6 +565,23 @@ class Answer:
             if names:
                 lines.append(f"{out} preserves {names}: output size = input size wherever the model runs (proved)")
         return "\n".join(lines)
+
+    def _group_text(self, group: list[str]) -> list[str]:
+        """Coupled dims: each one's own set and the joint checks left, proved equal to the exact joint condition
+        (else the joint condition as derived), then each dim's smallest failure."""
+        first = self.dims[group[0]]
+        if first.joint is not None and first.joint.status == "proved":
+            lines = [f"{', '.join(group)} (coupled): runs iff all of (proved):"]
+            for n in group:
+                own = self.dims[n].own
+                lines.append(f"  {n}: " + (own.text(n) if own is not None else f"any {n} ≥ 1"))
+            lines.extend(f"  jointly: {formula(c)}" for c in first.cross)
+        else:
+            symbols = {self.propagated.symbols[n] for n in group}
+            joint = sp.And(*[c for c in _conjuncts(self.propagated.checks) if c.free_symbols & symbols])
+            lines = [f"{', '.join(group)} (coupled): runs iff {formula(joint)} (exact joint condition)"]
+        lines.extend(f"  {self.dims[n].failure_text(self.dims)}" for n in group)
+        return lines
 
 
 def _nearest_concrete(
@@ -629,10 +685,12 @@ def analyse(graph: Graph, timeout: float = 10.0) -> Answer:
             sets[name] = runs
             dims[name] = DimAnswer(name, runs, proof, None)
         else:
+            owns, cross, joint = _decompose(conjuncts, [p.symbols[n] for n in sorted(group)], timeout)
             for name in group:
                 reason = "coupled with " + ", ".join(sorted(group - {name})) + ": see the joint condition"
                 sets[name] = None
-                dims[name] = DimAnswer(name, None, Proof("unknown", reason), None, tuple(sorted(group - {name})))
+                others = tuple(sorted(group - {name}))
+                dims[name] = DimAnswer(name, None, Proof("unknown", reason), None, others, owns[name], cross, joint)
     # a size where everything runs: each independent dim's least member, each coupled group's smallest joint size
     base = {n: _member(sets[n]) for n in names if sets[n] is not None}
     for group in groups:
@@ -645,11 +703,41 @@ def analyse(graph: Graph, timeout: float = 10.0) -> Answer:
         if d.runs is None:
             value = next((x for x in range(1, 257) if first_failure(p, {**others, name: x}) is not None), None)
         failure = first_failure(p, {**others, name: value}) if value is not None else None
-        dims[name] = DimAnswer(d.name, d.runs, d.proof, failure, d.coupled)
+        dims[name] = DimAnswer(d.name, d.runs, d.proof, failure, d.coupled, d.own, d.cross, d.joint)
     dims = {n: dims[n] for n in names}  # the graph's order of dims, not the groups'
     outputs = {name: tuple(simplify_dim(x) for x in shape) for name, shape in p.outputs.items()}
     preserves = _preserves(outputs, p, condition, timeout)
     return Answer(p, dims, condition, outputs, preserves, base)
+
+
+def _decompose(
+    conjuncts: list[sp.Basic], symbols: list[sp.Symbol], timeout: float
+) -> tuple[dict[str, PeriodicSet | None], tuple[sp.Basic, ...], Proof]:
+    """Coupled dims' joint condition as each dim's own set (the checks on it alone, :func:`exact_set`) and the
+    checks on several dims that the sets and the other such checks do not imply (each one dropped only when Z3
+    proved it implied). The proof is "proved" when every own set was proved, so that the sets and the checks
+    kept are exactly the joint condition."""
+    from ..prover import Status, prove
+
+    mine = set(symbols)
+    owns: dict[str, PeriodicSet | None] = {}
+    proofs: list[Proof] = []
+    for v in symbols:
+        alone = [c for c in conjuncts if c.free_symbols & mine == {v}]
+        runs, proof = exact_set(sp.And(*alone) if alone else sp.true, v, timeout)
+        owns[v.name] = runs
+        proofs.append(proof)
+    several = [c for c in conjuncts if len(c.free_symbols & mine) > 1]
+    if any(pr.status != "proved" for pr in proofs):
+        return owns, tuple(several), next(pr for pr in proofs if pr.status != "proved")
+    sets = [owns[v.name].condition(v) for v in symbols]  # type: ignore[union-attr]
+    kept = list(several)
+    for c in several:
+        rest = [k for k in kept if k is not c]
+        verdict = prove(sp.Implies(sp.And(*sets, *rest), c), timeout=timeout, minimise=False)
+        if verdict.status is Status.PROVED:
+            kept = rest
+    return owns, tuple(readable(c) for c in kept), Proof("proved")
 
 
 def _witness(conjuncts: list[sp.Basic], symbols: list[sp.Symbol], timeout: float) -> dict[str, int]:
