@@ -222,8 +222,9 @@ def write_smt2(report: Report, directory: Path) -> int:
 def summary_lines(report: Report, width: int | None = None) -> list[str]:
     """The table users read: one row per claim, each line at most ``width`` characters (None: everything).
 
-    The claim, framework, mode and verdict columns stay whole (they are what a reader scans); the
-    time comes before the counterexample, and the counterexample, last, is cut with "…" to fit.
+    The framework and verdict columns stay whole (they are what a reader scans), the claim and the mode
+    as far as the width allows; the time comes before the counterexample, and the counterexample, last,
+    is cut with "…" to fit.
     """
     rows = [("claim", "framework", "mode", "verdict", "time", "counterexample")]
     for r in report.results:
@@ -238,11 +239,18 @@ def summary_lines(report: Report, width: int | None = None) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     if width is not None:  # long claim names give way first, never below 24 characters
         widths[0] = min(widths[0], max(24, width - sum(widths[1:]) - 10 - 20))
+        # still too wide (an 80-column terminal): the mode, then the claim, down to 12 and 16 characters, so
+        # the time stays whole and a counterexample shows its first characters
+        over = sum(widths) + 2 * 4 + (10 if any(row[5] for row in rows[1:]) else 0) - width
+        for i, least in ((2, 12), (0, 16)):
+            cut = max(0, min(over, widths[i] - least))
+            widths[i] -= cut
+            over -= cut
     lines = []
     for row in rows:
         cells = [_fit(row[i], widths[i]).ljust(widths[i]) for i in range(5)]
         line = "  ".join([*cells, row[5]]).rstrip()
-        lines.append(line if width is None else _fit(line, max(width, len("  ".join(cells)))))
+        lines.append(line if width is None else _fit(line, width))
     return lines
 
 

@@ -127,16 +127,22 @@ def test_json_and_smt2(tmp_path, capsys):
         assert status in ("proved", "refuted", "unknown") or status.startswith("skipped")
 
 
-@pytest.mark.parametrize("width", [60, 100, 140])
+@pytest.mark.parametrize("width", [60, 80, 100, 140])
 def test_report_fits_the_terminal(width):
-    """Each report line fits the width (the four leading columns whole); --wide keeps every counterexample whole."""
+    """Each report line fits the width (an 80-column terminal keeps each verdict whole); --wide keeps every
+    counterexample whole."""
     from derive.catalogue import summary_lines
 
-    claims = select(load([ROOT / "proofs" / "tensorflow.py"]), "XLA returns output_shape")
+    claims = select(load([ROOT / "proofs" / "tensorflow.py"]), "*xla-returns-output-shape")  # counterexamples
+    claims += select(load([ROOT / "proofs" / "torch.py"]), "torch/output-padding-before*")  # a 39-character mode
     report = run(claims, jobs=1)
     lines = summary_lines(report, width)
-    fixed = lines[0].index("counterexample")  # the columns before it are never cut
-    assert all(len(line) <= max(width, fixed) for line in lines)
+    assert len(lines) == 1 + len(claims) >= 1 + 4
+    assert all(len(line) <= width for line in lines)
+    if width >= 80:
+        iff = ["; iff proved" if r.claim.iff is not None else "" for r in report.results]
+        verdicts = [r.verdict.status.value + i for r, i in zip(report.results, iff, strict=True)]
+        assert all(v in line for v, line in zip(verdicts, lines[1:], strict=True))
     assert any(line.endswith("…") for line in lines[1:]) or width >= max(len(x) for x in summary_lines(report))
     wide = summary_lines(report)
     assert all(r.example and r.example in "\n".join(wide) for r in report.results)
