@@ -23,10 +23,11 @@ __all__ = [
     "Tensor",
     "UnsupportedOpError",
     "dim_symbol",
+    "from_keras",
     "from_torch",
 ]
 
-_GRAPH = frozenset(__all__) - {"from_torch"}
+_GRAPH = frozenset(__all__) - {"from_keras", "from_torch"}
 
 
 def __getattr__(name: str) -> Any:
@@ -43,3 +44,14 @@ def from_torch(module: object, input_spec: str, name: str | None = None) -> Grap
     from .frontends.torch import from_torch as capture
 
     return capture(module, input_spec, name)
+
+
+def from_keras(
+    model: object, input_spec: str | None = None, runtime: str | None = None, name: str | None = None
+) -> Graph:
+    """The graph of a Keras 3 model or ``.keras`` file on one channels-last input ``input_spec`` (e.g. "1,H,W,3";
+    None: the declared shape) under "keras-tensorflow" or "keras-jax" (None: Keras' backend); keras is
+    imported only here (:mod:`derive.net.frontends.keras`)."""
+    from .frontends.keras import from_keras as read
+
+    return read(model, input_spec, runtime, name)

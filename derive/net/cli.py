@@ -15,7 +15,8 @@ from ..errors import ParameterError
 
 RUNTIME_HELP = (
     "whose rules count: for an .onnx file onnxruntime (default), onnx-spec or onnx-shape-inference; "
-    "for a torch model torch-eager (default)"
+    "for a torch model torch-eager (default); for a Keras model keras-tensorflow or keras-jax "
+    "(default: the backend Keras runs on)"
 )
 
 #: ``--try`` values: ``100`` (every dim) or ``H=100,W=64``
@@ -30,17 +31,19 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser], seconds: Any) -
         description="For which sizes of each symbolic input dim MODEL runs (an exact eventually periodic set "
         "proved by Z3 for every size), the smallest size that fails with the node and the runtime's message, "
         "and each output's shape as a formula. MODEL: an .onnx file (symbolic dims: the input's dim_param "
-        "names), or path/file.py:NAME / package.module:NAME for a torch module class or zero-argument factory. "
+        "names), a .keras file, or path/file.py:NAME / package.module:NAME for a torch module or Keras model, "
+        "class or zero-argument factory. "
         "Exit 0 when every dim's answer is proved and every --try size runs, 1 otherwise, 2 on bad input.",
         parents=parents,
     )
     net.set_defaults(func=cmd_net, extra=False)
-    net.add_argument("model", help="model.onnx, path/file.py:NAME or package.module:NAME")
+    net.add_argument("model", help="model.onnx, model.keras, path/file.py:NAME or package.module:NAME")
     net.add_argument(
         "--input",
         metavar="SPEC",
         help="the input's dims, sizes and names, e.g. 1,3,H,W "
-        "(required for a torch model; for ONNX it renames the first input's dims)",
+        "(required for a torch model; for ONNX it renames the first input's dims; for Keras, channels-last, "
+        "default: the declared input shape with batch 1 and its unknown dims named)",
     )
     net.add_argument("--runtime", metavar="R", help=RUNTIME_HELP)
     net.add_argument(
@@ -114,11 +117,14 @@ def cmd_net(args: argparse.Namespace) -> int:
     code = 0 if complete and all(a.failure is None for a in attempts) else 1
     if args.json:
         doc = {"model": args.model, **answer.to_json()}
+        if graph.note:
+            doc["runtime"] = graph.note
         if attempts:
             doc["tries"] = [a.to_json() for a in attempts]
         text = json.dumps(doc, ensure_ascii=False)
     else:
-        text = "\n".join([answer.text(), *(a.text() for a in attempts)])
+        head = [f"rules: {graph.rules} ({graph.note})"] if graph.note else []
+        text = "\n".join([*head, answer.text(), *(a.text() for a in attempts)])
     print(text)
     return code
 

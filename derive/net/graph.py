@@ -90,6 +90,8 @@ class Graph:
     constants: Mapping[str, Tensor]
     # which rule table counts, e.g. "onnxruntime", "onnx-spec", "onnx-shape-inference", "torch-eager"
     rules: str
+    # what the rule table models, where the front end says (printed with the answer), e.g. the Keras backend
+    note: str = ""
 
     @property
     def dims(self) -> tuple[str, ...]:

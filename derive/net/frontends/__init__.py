@@ -1,7 +1,8 @@
 """Model loaders: each turns a model into a :class:`~derive.net.graph.Graph`.
 
 :func:`load` picks the front end from the model's name: ``*.onnx`` -> :mod:`.onnx`, ``*.keras`` ->
-:mod:`.keras`, ``path/file.py:NAME`` or ``package.module:NAME`` -> :mod:`.torch`. Every front end
+:mod:`.keras`, ``path/file.py:NAME`` or ``package.module:NAME`` -> :mod:`.keras` when NAME is a Keras
+model, Model class or a factory that builds one, else :mod:`.torch`. Every front end
 module has ``load(model: str, input_spec: str | None, runtime: str | None) -> Graph`` and
 ``RUNTIMES`` (its ``--runtime`` choices, the default first); frameworks are imported only there.
 """
@@ -45,4 +46,23 @@ def frontend(name: str) -> ModuleType:
 
 def load(model: str, input_spec: str | None = None, runtime: str | None = None) -> Graph:
     """The graph of ``model`` with the dims of ``input_spec`` (e.g. "1,3,H,W") under ``runtime``'s rules."""
-    return frontend(kind(model)).load(model, input_spec, runtime)
+    which = kind(model)
+    if which != "torch":
+        return frontend(which).load(model, input_spec, runtime)
+    # a Python target: the object's class hierarchy says whose it is (a factory: what it builds)
+    from .torch import _target
+
+    obj = _target(model)
+    keras = frontend("keras")
+    if not keras.is_keras(obj) and callable(obj) and not isinstance(obj, type) and not _is_torch(obj):
+        try:
+            obj = obj()
+        except Exception as e:  # the factory raises: one clear line
+            raise DeriveError(f"building '{model}' failed: {type(e).__name__}: {e}".splitlines()[0]) from None
+    if keras.is_keras(obj):
+        return keras.load_object(obj, model, input_spec, runtime)
+    return frontend("torch").load(model, input_spec, runtime, obj=obj)
+
+
+def _is_torch(obj: object) -> bool:
+    return any(c.__module__.startswith("torch.") for c in type(obj).__mro__)

@@ -282,10 +282,11 @@ def _target(model: str) -> Any:
     return getattr(mod, attr)
 
 
-def load_module(model: str) -> Any:
-    """The ``nn.Module`` that ``path/file.py:NAME`` / ``package.module:NAME`` names (a class or a factory)."""
+def load_module(model: str, obj: Any = None) -> Any:
+    """The ``nn.Module`` that ``path/file.py:NAME`` / ``package.module:NAME`` names (a class or a factory);
+    ``obj``: the object it names, when the caller has imported it already."""
     torch = _import_torch()
-    obj = _target(model)
+    obj = _target(model) if obj is None else obj
     if isinstance(obj, torch.nn.Module):
         return obj
     if not callable(obj):
@@ -299,12 +300,13 @@ def load_module(model: str) -> Any:
     return built
 
 
-def load(model: str, input_spec: str | None = None, runtime: str | None = None) -> Graph:
-    """The graph of the torch model ``model`` (``file.py:NAME`` / ``pkg.mod:NAME``) for ``input_spec``."""
+def load(model: str, input_spec: str | None = None, runtime: str | None = None, obj: Any = None) -> Graph:
+    """The graph of the torch model ``model`` (``file.py:NAME`` / ``pkg.mod:NAME``) for ``input_spec``
+    (``obj``: the object it names, already imported)."""
     runtime = runtime or RUNTIMES[0]
     if runtime not in RUNTIMES:
         raise ParameterError("--runtime", f"must be one of {', '.join(RUNTIMES)} for a torch model", runtime)
     if input_spec is None:
         raise ParameterError("--input", "is required for a torch model (e.g. --input 1,3,H,W)", None)
-    module = load_module(model)
+    module = load_module(model, obj)
     return from_torch(module, input_spec, model.rpartition(":")[2])
