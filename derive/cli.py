@@ -1065,49 +1065,69 @@ class _Args:
         self.__dict__.update(values)
 
 
-#: explain's own options as _add_explain declares them (tests/test_cli.py checks the two agree)
-_EXPLAIN_VALUES = ("--n", "--backend", "--svg")
-_EXPLAIN_FLAGS = ("--json",)
+#: the subcommands read without argparse, as their _add_<name> declares them (tests/test_cli.py checks the two
+#: agree): positionals (``?``: nargs="?"), options that take a value, flags
+_FAST = {
+    "explain": (("framework",), ("--n", "--backend", "--svg"), ("--json",)),
+    "shape": (
+        ("what", "op?"),
+        ("--n", "--kernel", "--stride", "--dilation", "--padding", "--output-padding"),
+        ("--json",),
+    ),
+}
 
 
 def _fast_args(argv: list[str]) -> tuple[_Args, list[str]] | None:
-    """``derive explain``'s command line read as argparse reads it, without argparse; None: argparse reads it.
+    """``derive explain`` and ``derive shape`` read as argparse reads them, without argparse; None: argparse reads it.
 
-    Read here: the framework, ``--n V``, ``--backend V``, ``--svg V``, ``--json`` and the framework's own
-    ``--name value`` pairs (passed on in order, as argparse passes what it does not know). Anything else goes
-    to argparse: help, ``--name=value``, abbreviations of explain's options (``--back``), values starting with
-    '-', '--', empty tokens and errors. tests/test_cli.py checks both readings agree on generated command lines.
+    Read here: the positionals, the command's own ``--option value`` and flags, and the framework's own
+    ``--name value`` pairs (passed on in order, as argparse passes what it does not know). Argparse fills the
+    positionals from the first run of bare words (a nargs="?" one left out of it is None) and passes later ones
+    on. Anything else goes to argparse: help, ``--name=value``, abbreviations of the command's options
+    (``--back``), values starting with '-', '--', empty words and errors. tests/test_cli.py checks both
+    readings agree on generated command lines.
     """
-    if not argv or argv[0] != "explain":
+    spec = _FAST.get(argv[0]) if argv else None
+    if spec is None:
         return None
-    known = (*_EXPLAIN_VALUES, *_EXPLAIN_FLAGS, "--help")
-    values: dict[str, Any] = {"n": None, "backend": None, "svg": None, "json": False}
-    framework, extra = None, []
+    positionals, options, flags = spec
+    known = (*options, *flags, "--help")
+    values: dict[str, Any] = {o[2:].replace("-", "_"): None for o in options}
+    values.update({f[2:].replace("-", "_"): False for f in flags})
+    names = [p.rstrip("?") for p in positionals]
+    filled: list[str] = []
+    closed = False  # the first run of bare words has ended: the positionals are taken
+    extra: list[str] = []
     tokens = iter(argv[1:])
     for token in tokens:
         if not token:
             return None
-        if token[0] != "-":  # a positional: the framework, then what its own flags take
-            if framework is None:
-                framework = token
+        if token[0] != "-":
+            if not closed and len(filled) < len(names):
+                filled.append(token)
             else:
                 extra.append(token)
-        elif token in _EXPLAIN_VALUES:
+            continue
+        closed = closed or bool(filled)
+        if token in options:
             value = next(tokens, None)
             if not value or value[0] == "-":
                 return None
-            values[token[2:]] = value
-        elif token in _EXPLAIN_FLAGS:
-            values[token[2:]] = True
+            values[token[2:].replace("-", "_")] = value
+        elif token in flags:
+            values[token[2:].replace("-", "_")] = True
         elif token[:2] == "--" and len(token) > 2 and "=" not in token and " " not in token:
             if any(k.startswith(token) for k in known):  # argparse takes an abbreviation for the option
                 return None
             extra.append(token)
         else:
             return None
-    if framework is None:
+    required = sum(not p.endswith("?") for p in positionals)
+    if len(filled) < required:
         return None
-    return _Args(command="explain", framework=framework, func=cmd_explain, extra=True, **values), extra
+    values.update(zip(names, filled + [None] * (len(names) - len(filled)), strict=True))
+    command = argv[0]
+    return _Args(command=command, func=globals()[f"cmd_{command}"], extra=True, **values), extra
 
 
 def _run(argv: list[str]) -> int:
