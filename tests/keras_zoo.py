@@ -56,8 +56,8 @@ def pooling() -> keras.Model:
     y = L.MaxPooling2D(3, strides=2)(x)
     y = L.AveragePooling2D(2, padding="same")(y)
     y = L.Conv2D(2, 3, padding="same")(y)
-    y = L.AveragePooling2D((2, 3), strides=(1, 2))(y)
-    y = L.GlobalMaxPooling2D(keepdims=True)(y)
+    y = L.AveragePooling2D((2, 3), strides=(1, 2), name="avg_valid")(y)
+    y = L.GlobalMaxPooling2D(keepdims=True, name="global_max")(y)
     return keras.Model(x, y, name="pooling")
 
 
@@ -136,12 +136,14 @@ class Entry:
     # each symbolic dim's largest swept size, and the size the other dims are held at
     top: int = 48
     base: dict[str, int] = field(default_factory=dict)
+    # the JAX backend compiles every op at every new shape (~0.3 s a size): its sweep stops here, on the first dim
+    jax_top: int = 20
 
 
 ZOO: dict[str, Entry] = {
     "conv_chain": Entry(conv_chain, "1,H,W,1", 48, {"H": 24, "W": 24}),
     "unet2": Entry(unet2, "1,H,W,1", 48, {"H": 16, "W": 16}),
-    "audio1d": Entry(audio1d, "1,T,1", 160, {}),
+    "audio1d": Entry(audio1d, "1,T,1", 160, {}, 48),
     "pooling": Entry(pooling, "1,H,W,1", 48, {"H": 24, "W": 24}),
     "transposed": Entry(transposed, "1,H,W,1", 48, {"H": 16, "W": 16}),
     "merges": Entry(merges, "1,H,W,1", 40, {"H": 12, "W": 12}),
@@ -152,11 +154,14 @@ ZOO: dict[str, Entry] = {
 }
 
 
-def sizes(name: str) -> list[dict[str, int]]:
-    """The sweep: each symbolic dim over 1..top, the others at their base."""
+def sizes(name: str, backend: str = "tensorflow") -> list[dict[str, int]]:
+    """The sweep on ``backend``: each symbolic dim over 1..top, the others at their base (jax: the first dim
+    over 1..jax_top; the zoo's models treat H and W alike, and the tensorflow sweep covers both)."""
     entry = ZOO[name]
+    top = min(entry.top, entry.jax_top) if backend == "jax" else entry.top
     dims = [d for d in entry.spec.split(",") if d.isidentifier()]
-    return [{**{o: entry.base[o] for o in dims if o != d}, d: v} for d in dims for v in range(1, entry.top + 1)]
+    dims = dims[:1] if backend == "jax" else dims
+    return [{**{o: entry.base[o] for o in dims if o != d}, d: v} for d in dims for v in range(1, top + 1)]
 
 
 def shape(spec: str, values: dict[str, int]) -> list[int]:

@@ -18,13 +18,10 @@ from typing import Any
 
 from ...errors import DeriveError, ParameterError
 from ..graph import Graph, Node, UnsupportedOpError
-from ..rules import declare
 from ..rules.keras import DESCRIPTIONS, JAX, TF
 from .onnx import parse_spec
 
-RUNTIMES = (TF, JAX)
-for _table in RUNTIMES:
-    declare(_table, "derive.net.rules.keras")
+RUNTIMES = (TF, JAX)  # declared in derive.net.rules
 
 #: the table of each Keras backend derive models
 BACKEND_TABLES = {"tensorflow": TF, "jax": JAX}

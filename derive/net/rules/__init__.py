@@ -85,3 +85,5 @@ def rule(table: str, op: str, node: str) -> Rule:
 declare("onnx-spec", "derive.net.rules.onnx")
 declare("onnx-shape-inference", "derive.net.rules.onnx", base="onnx-spec")
 declare("onnxruntime", "derive.net.rules.onnx", base="onnx-spec")
+declare("keras-tensorflow", "derive.net.rules.keras")
+declare("keras-jax", "derive.net.rules.keras")
