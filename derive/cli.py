@@ -385,7 +385,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
         from . import document
 
         inputs = document.collect(args.paths, report=report, catalogue=loaded)
-        docs_ok, docs_facts, docs_lines = _docs(inputs, Path(args.docs), Path(args.pdf), args.no_pdf, False)
+        docs_ok, docs_facts, docs_lines = write_documents(inputs, Path(args.docs), Path(args.pdf), args.no_pdf, False)
     if args.json:
         print(_dumps({**catalogue.as_json(report), "docs": docs_facts}, indent=1))  # null without --docs
     else:
@@ -412,13 +412,17 @@ def cmd_prove(args: argparse.Namespace) -> int:
 # -- docs ----------------------------------------------------------------------------------
 
 
-def _docs(inputs: Any, out: Any, pdf: Any, no_pdf: bool, check: bool) -> tuple[bool, dict[str, Any], list[str]]:
-    """Write (or, with ``check``, compare) the documents of ``inputs``; returns ok, a JSON summary and text lines."""
+def write_documents(
+    inputs: Any, out: Any, pdf: Any, no_pdf: bool, check: bool, title: str | None = None
+) -> tuple[bool, dict[str, Any], list[str]]:
+    """Write (or, with ``check``, compare) the documents of ``inputs``; returns ok, a JSON summary and text lines.
+
+    ``title``: a document of its own (see :func:`derive.document.render`)."""
     from . import document
 
     if out.exists() and not out.is_dir():
         raise ParameterError("--out", "must be a directory", str(out))
-    files = document.render(inputs)
+    files = document.render(inputs, title)
     results = inputs.report.results
     steps = [line for p in inputs.proofs for line in p.steps]
     facts: dict[str, Any] = {
@@ -472,7 +476,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise ParameterError("--out", "must be a directory", str(out))
     inputs = document.collect(args.paths, jobs=args.jobs)
-    ok, facts, lines = _docs(inputs, out, Path(args.pdf), args.no_pdf, args.check)
+    ok, facts, lines = write_documents(inputs, out, Path(args.pdf), args.no_pdf, args.check)
     seconds = time.perf_counter() - start
     if args.json:
         print(_dumps({**facts, "seconds": round(seconds, 2)}))

@@ -581,7 +581,7 @@ def _theorem(result: Result) -> str:
         if result.iff_verdict is not None and not result.iff_verdict.proved:
             text += " and a proved condition"
         text += "."
-    text += f" Family: {escape(c.family or 'none')}; script {tt('proofs/' + c.script)}."
+    text += f" Family: {escape(c.family or 'none')}; script {tt(_source(c.script))}."
     out.append(text)
     if v.status is Status.REFUTED and result.counterexample:
         out.append(_counterexample(result))
@@ -782,12 +782,18 @@ def _summary(chapter: Chapter) -> str:
     return _longtable(spec, "theorem & mode & claim & verdict", rows, caption, f"tab:theorems/{chapter.file}")
 
 
+def _source(script: str) -> str:
+    """Where claims come from: a proof script's path, or the command that made them (``derive net M --docs``)."""
+    return script if script.startswith("derive ") else "proofs/" + script
+
+
 def render_chapter(chapter: Chapter) -> str:
     """The LaTeX of one framework's chapter."""
     out = [HEADER.rstrip("\n"), rf"\chapter{{{chapter.title}}}\label{{ch:{chapter.file}}}"]
     for script in chapter.own:
         out += [prose(p) for p in paragraphs(script.doc)]
-    sources = ", ".join(tt("proofs/" + s.name) for s in chapter.scripts)
+    # a proof script's file, or the command that made a catalogue of its own (derive net MODEL --docs)
+    sources = ", ".join(tt(_source(s.name)) for s in chapter.scripts)
     count = sum(len(rs) for rs in chapter.results.values())
     derived = len(chapter.proofs)
     text = f"This chapter prints the {count} theorem{'s' * (count != 1)} of {sources or 'no script'}"
@@ -1159,11 +1165,34 @@ def render_main(inputs: Inputs, chs: list[Chapter]) -> str:
     return "\n\n".join(body) + "\n"
 
 
-def render(inputs: Inputs) -> dict[str, str]:
-    """Every output file (name → LaTeX): ``derivations.tex`` and one ``<framework>.tex`` per chapter."""
+def render_network(inputs: Inputs, chs: list[Chapter], title: str) -> str:
+    """The main document of one network's own catalogue (``derive net MODEL --docs``): its chapter alone."""
+    results = inputs.report.results
+    proved = sum(r.verdict.proved for r in results)
+    about = (
+        "Nothing in this document is typed by hand: every shape and check is printed from the SymPy expressions "
+        "derive composes from its proved layer models, and every theorem was decided by the Z3 SMT solver for "
+        f"every size ({proved} of {len(results)} proved)."
+    )
+    body = [
+        HEADER.rstrip("\n"),
+        _PREAMBLE.replace("@TITLE@", escape(title)),
+        r"\begin{document}",
+        r"\maketitle",
+        about,
+        *(rf"\input{{{ch.file}}}" for ch in chs),
+        r"\end{document}",
+    ]
+    return "\n\n".join(body) + "\n"
+
+
+def render(inputs: Inputs, title: str | None = None) -> dict[str, str]:
+    """Every output file (name → LaTeX): ``derivations.tex`` and one ``<framework>.tex`` per chapter.
+
+    ``title``: a document of its own (one network's, ``derive net --docs``): no questions, no comparison."""
     chs = chapters(inputs)
     files = {f"{ch.file}.tex": render_chapter(ch) for ch in chs}
-    files[f"{MAIN}.tex"] = render_main(inputs, chs)
+    files[f"{MAIN}.tex"] = render_main(inputs, chs) if title is None else render_network(inputs, chs, title)
     return dict(sorted(files.items()))
 
 

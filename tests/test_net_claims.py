@@ -49,8 +49,8 @@ def test_candidate_reads_the_periodic_set_off_a_sweep(cond, finite, start, modul
     assert (s.finite, s.start, s.modulus, s.residues) == (finite, start, modulus, residues)
 
 
-def test_a_coupled_dim_gets_no_per_dim_claim():
-    """A check over two dims (Flatten -> Gemm) leaves only the output claims: no per-dim set is claimed."""
+def test_coupled_dims_get_one_joint_claim():
+    """A check over two dims (Flatten -> Gemm) gets one joint claim, proved, and no per-dim set."""
     i = sp.Integer
     g = Graph(
         "flat",
@@ -63,7 +63,31 @@ def test_a_coupled_dim_gets_no_per_dim_claim():
         {"w": Tensor((i(10), i(64)))},
         "onnx-spec",
     )
-    assert [c.name for c in network_claims(g)] == []
+    (claim,) = network_claims(g)
+    assert claim.name == "H, W run iff" and claim.statement.endswith("holds exactly when H*W = 64")
+    assert check(claim).verdict.proved
+
+
+def test_a_coupled_dim_gets_its_own_set_and_the_joint_claim():
+    """Dims with checks of their own and a joint one (MONAI-like) get each own set and the split, all proved."""
+    i = sp.Integer
+    g = Graph(
+        "pooled",
+        (("x", (1, 1, "H", "W")),),
+        (
+            Node("pool", "MaxPool", ("x",), ("p",), {"kernel_shape": [2, 2], "strides": [2, 2]}),
+            Node("flatten", "Flatten", ("p",), ("f",), {"axis": 1}),
+            Node("fc", "Gemm", ("f", "w"), ("y",), {"transB": 1}),
+        ),
+        ("y",),
+        {"w": Tensor((i(10), i(6)))},
+        "onnx-spec",
+    )
+    claims = network_claims(g)
+    statements = [c.statement for c in claims]
+    assert any("on H alone holds exactly when H ≥ 2" in s for s in statements), statements
+    assert any("on H, W holds exactly when" in s for s in statements), statements
+    assert all(check(c).verdict.proved for c in claims)
 
 
 def test_layers_print_each_shape_folded_and_each_check():

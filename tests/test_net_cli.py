@@ -69,6 +69,22 @@ def test_json_schema(tmp_path):
     assert doc["tries"][0]["runs"] is False and doc["tries"][0]["nearest"]["H"] == [4, 6, 8]
 
 
+def test_docs_writes_the_networks_derivation(tmp_path):
+    """--docs writes the network's own document: its chapter, each theorem decided (and the PDF where TeX is)."""
+    out = tmp_path / "docs"
+    r = derive(_skip_model(tmp_path), "--docs", str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["docs"]["ok"] and doc["docs"]["off_expectation"] == [] and doc["docs"]["claims"] >= 3
+    chapter = (out / "networks.tex").read_text()
+    assert r"\chapter{The network skip}" in chapter and "H runs iff" in chapter
+    assert "derive net " in chapter and "proofs/derive" not in chapter
+    main = (out / "derivations.tex").read_text()
+    assert r"\input{networks}" in main and "Questions users asked" not in main
+    if doc["docs"]["pdf_status"] != "skipped":  # TeX installed (CI): it built, with nothing overfull
+        assert doc["docs"]["pdf_status"] == "built" and doc["docs"]["latex_problems"] == []
+
+
 BAD = [
     ("missing file", lambda t: [str(t / "nope.onnx")], "must be an existing file"),
     ("not onnx", lambda t: [_junk(t)], "is not an ONNX model"),

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 
 import sympy as sp
 
+from ..catalogue import Catalogue, Script
 from ..claims import Claim
 from ..errors import UnsupportedExpressionError
 from ..evaluate import evaluate
 from ..prover import Status
-from .analysis import PeriodicSet, _candidate, _conjuncts, _period, _scale, formula, propagate, simplify_dim
+from .analysis import PeriodicSet, _candidate, _conjuncts, _period, _scale, formula, propagate, readable
 from .graph import Graph
 
 #: the catalogue's framework key for whole networks (their chapter comes after the frameworks')
@@ -74,34 +75,46 @@ def network_claims(graph: Graph, framework: str = NETWORKS, family: str = NETWOR
     condition = sp.And(*conjuncts)
     claims: list[Claim] = []
     running = _running(condition, symbols)
+    coupled: list[sp.Symbol] = []
     for v in symbols:
         own = [c for c in conjuncts if c.free_symbols & {v}]
-        if any(c.free_symbols - {v} for c in own):
-            continue  # coupled with another dim: the joint condition is the answer, no per-dim set
-        cond = sp.And(*own)
+        alone = [c for c in own if not c.free_symbols - {v}]
+        if len(alone) < len(own):
+            coupled.append(v)
+            if not alone:
+                continue  # no check on this dim alone: the joint claim says all there is
+        cond = sp.And(*alone)
         try:
             s = candidate(cond, v)
         except UnsupportedExpressionError:
             continue
+        on = v.name if len(alone) == len(own) else f"{v.name} alone"
+        then = (
+            "(so, the other dims at sizes where they run, it runs exactly then)"
+            if len(alone) == len(own)
+            else "(further checks couple it with other dims)"
+        )
         claims.append(
             Claim(
                 name=f"{v.name} runs iff",
                 framework=framework,
                 mode=graph.name,
-                statement=f"Under the {graph.rules} rules, every check of {graph.name} on {v.name} holds exactly when "
-                f"{s.text(v.name)} (so, the other dims at sizes where they run, it runs exactly then)",
+                statement=f"Under the {graph.rules} rules, every check of {graph.name} on {on} holds exactly when "
+                f"{s.text(v.name)} {then}",
                 proposition=sp.Equivalent(cond, s.condition(v)),
                 expect=Status.PROVED,
                 call=lambda values: _shape_call(graph, values),
                 family=family,
             )
         )
+    if coupled:
+        claims.extend(_joint_claims(graph, conjuncts, coupled, framework, family))
     for out, shape in p.outputs.items():
         for i, raw in enumerate(shape):
             raw = sp.sympify(raw)
             if not raw.free_symbols:
                 continue
-            closed = simplify_dim(raw)
+            closed = readable(raw)  # the form the statement prints is the one proved
             same = next((v for v in symbols if _looks_equal(raw, v, running)), None)
             claims.append(
                 Claim(
@@ -118,3 +131,54 @@ def network_claims(graph: Graph, framework: str = NETWORKS, family: str = NETWOR
                 )
             )
     return claims
+
+
+def _joint_claims(
+    graph: Graph, conjuncts: list[sp.Basic], coupled: list[sp.Symbol], framework: str, family: str
+) -> list[Claim]:
+    """Per group of coupled dims: its checks hold exactly when each dim is in its own set and the joint checks
+    those sets do not imply hold (the split :func:`~derive.net.analysis._decompose` found; decided again here)."""
+    from .analysis import _decompose, _groups
+
+    claims = []
+    for group in _groups(conjuncts, [v.name for v in coupled]):
+        members = [v for v in coupled if v.name in group]
+        if len(members) < 2:
+            continue
+        owns, cross, proof = _decompose(conjuncts, members, 10.0)
+        if proof.status != "proved":
+            continue
+        mine = set(members)
+        joint = sp.And(*[c for c in conjuncts if c.free_symbols & mine])
+        parts = [owns[v.name].condition(v) for v in members]  # type: ignore[union-attr]
+        names = ", ".join(v.name for v in members)
+        # each dim's own set, where it is not every size ≥ 1, then the joint checks
+        every = PeriodicSet((), 1, 1, (0,))
+        parts_text = [owns[v.name].text(v.name) for v in members if owns[v.name] != every]  # type: ignore[union-attr]
+        parts_text += [formula(c) for c in cross]
+        claims.append(
+            Claim(
+                name=f"{names} run iff",
+                framework=framework,
+                mode=graph.name,
+                statement=f"Under the {graph.rules} rules, every check of {graph.name} on {names} holds exactly when "
+                + "; and ".join(parts_text or ["true"]),
+                proposition=sp.Equivalent(joint, sp.And(*parts, *cross)),
+                expect=Status.PROVED,
+                call=lambda values: _shape_call(graph, values),
+                family=family,
+            )
+        )
+    return claims
+
+
+def network_catalogue(graph: Graph, source: str) -> Catalogue:
+    """The claims of one network as a catalogue of its own (one script, named ``source``), for its documents."""
+    claims = network_claims(graph)
+    for claim in claims:
+        object.__setattr__(claim, "script", f"derive net {source}")
+    doc = (
+        f"The network {graph.name}: the input sizes it runs at and its output shapes, under the {graph.rules} "
+        f"rules.\n\nThis chapter was written by derive net {source} --docs."
+    )
+    return Catalogue(claims, [], [Script(f"derive net {source}", doc, (graph,))])

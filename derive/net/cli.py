@@ -63,6 +63,13 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser], seconds: Any) -
         help="for a torch model: eager vs the exported ONNX on onnxruntime vs torch.export's own constraints, "
         "side by side, with the sizes where they differ",
     )
+    net.add_argument(
+        "--docs",
+        metavar="DIR",
+        help="also write the network's derivation into DIR: LaTeX (each layer's shape and checks, each dim's set "
+        "and each output's formula as theorems, every one decided by Z3) and DIR/derivations.pdf when TeX is "
+        "installed",
+    )
     return net
 
 
@@ -115,18 +122,37 @@ def cmd_net(args: argparse.Namespace) -> int:
     attempts = [answer.attempt(_values(parse_attempt(t, dims), dims)) for t in args.attempts]
     complete = all(d.proof.status == "proved" or d.coupled for d in answer.dims.values())
     code = 0 if complete and all(a.failure is None for a in attempts) else 1
+    docs = _docs(graph, args.model, args.docs) if args.docs is not None else None
+    if docs is not None and not docs[0]:
+        code = 1
     if args.json:
         doc = {"model": args.model, **answer.to_json()}
         if graph.note:
             doc["runtime"] = graph.note
         if attempts:
             doc["tries"] = [a.to_json() for a in attempts]
+        if docs is not None:
+            doc["docs"] = docs[1]
         text = json.dumps(doc, ensure_ascii=False)
     else:
         head = [f"rules: {graph.rules} ({graph.note})"] if graph.note else []
-        text = "\n".join([*head, answer.text(), *(a.text() for a in attempts)])
+        text = "\n".join([*head, answer.text(), *(a.text() for a in attempts), *(docs[2] if docs else [])])
     print(text)
     return code
+
+
+def _docs(graph: Any, model: str, folder: str) -> tuple[bool, dict[str, Any], list[str]]:
+    """``--docs DIR``: the network's claims decided and its chapter written (the same writer as ``derive docs``)."""
+    from pathlib import Path
+
+    from .. import document
+    from ..cli import write_documents
+    from .claims import network_catalogue
+
+    out = Path(folder)
+    inputs = document.collect(catalogue=network_catalogue(graph, model), jobs=1)
+    title = f"The network {graph.name}: its input sizes and output shapes, derived and machine-checked"
+    return write_documents(inputs, out, out / "derivations.pdf", no_pdf=False, check=False, title=title)
 
 
 def _compare(args: argparse.Namespace) -> int:
