@@ -26,6 +26,11 @@ def _parser_class() -> type[argparse.ArgumentParser]:
     import argparse
 
     class _Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # no abbreviations: '--s 2' must not silently mean '--svg 2' (explain's framework flags pass through)
+            kwargs.setdefault("allow_abbrev", False)
+            super().__init__(*args, **kwargs)
+
         def error(self, message: str) -> NoReturn:
             print(f"derive: error: {message} (see '{self.prog} --help')", file=sys.stderr)
             raise SystemExit(2)

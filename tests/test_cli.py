@@ -133,6 +133,9 @@ BAD = [
     ),
     (["shape", "onnx", "conv", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,1,1"], "ONNX's layout for 2 axes: 4"),
     (["shape", "onnx", "conv-transpose", "--n", "4,4", "--kernel-shape", "3", "--pads", "1,1"], "ONNX's layout"),
+    # no abbreviations: '--s' is not '--svg', '--kern' not '--kernel'
+    (["explain", "torch", "--n", "4", "--kernel-size", "3", "--s", "2"], "'--s' is not an argument of torch"),
+    (["shape", "transposed", "--n", "4", "--kern", "3"], "'--kern' is not an argument of derive shape"),
 ]
 
 
@@ -367,11 +370,11 @@ def test_docs_json_has_one_layout(check, tmp_path, monkeypatch):
 
     from derive import cli, document
 
-    monkeypatch.setattr(document, "render", lambda inputs: {"main.tex": "x"})
+    monkeypatch.setattr(document, "render", lambda inputs, title=None: {"main.tex": "x"})
     monkeypatch.setattr(document, "differences", lambda files, out: ["main.tex"])
     monkeypatch.setattr(document, "write", lambda files, out: [out / "main.tex"])
     inputs = SimpleNamespace(report=SimpleNamespace(results=[]), proofs=[], ok=True)
-    _, facts, _ = cli._docs(inputs, tmp_path, tmp_path / "d.pdf", True, check)
+    _, facts, _ = cli.write_documents(inputs, tmp_path, tmp_path / "d.pdf", True, check)
     top, _ = _documented_keys()["docs"]
     assert [*facts, "seconds"] == top
 
