@@ -160,8 +160,8 @@ def sizes(name: str, backend: str = "tensorflow") -> list[dict[str, int]]:
     entry = ZOO[name]
     top = min(entry.top, entry.jax_top) if backend == "jax" else entry.top
     dims = [d for d in entry.spec.split(",") if d.isidentifier()]
-    dims = dims[:1] if backend == "jax" else dims
-    return [{**{o: entry.base[o] for o in dims if o != d}, d: v} for d in dims for v in range(1, top + 1)]
+    swept = dims[:1] if backend == "jax" else dims
+    return [{**{o: entry.base[o] for o in dims if o != d}, d: v} for d in swept for v in range(1, top + 1)]
 
 
 def shape(spec: str, values: dict[str, int]) -> list[int]:

@@ -62,7 +62,7 @@ if __name__ == "__main__":
             answer = {"error": f"{type(e).__name__}: {e}"}
         print(json.dumps({"model": name, "derive": answer, "seconds": time.perf_counter() - t}), flush=True)
         t = time.perf_counter()
-        for values in Z.sizes(name):
+        for values in Z.sizes(name, backend):
             x = np.zeros(Z.shape(entry.spec, values), "float32")
             try:
                 got = {"shape": [int(d) for d in model(x).shape]}

@@ -1,0 +1,125 @@
+"""derive net on Keras 3 models equals the real backend at every swept size (tests/keras_zoo.py, run in a subprocess).
+
+Each backend runs in its own process: tensorflow with TF_ENABLE_ONEDNN_OPTS=0 (the Eigen kernels the
+keras-tensorflow table models) and jax. The models are saved as .keras files and derive reads the files.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+import sympy as sp
+
+from ._harness import probe
+
+pytestmark = pytest.mark.conformance
+
+# the zoo's names, without importing keras here (tests/keras_zoo.py imports it)
+MODELS = [
+    "conv_chain",
+    "unet2",
+    "audio1d",
+    "pooling",
+    "transposed",
+    "merges",
+    "flatten_dense",
+    "sequential",
+    "resize",
+    "conv3d_chain",
+]
+BACKENDS = ["tensorflow", "jax"]
+ENV = {"tensorflow": {"TF_ENABLE_ONEDNN_OPTS": "0"}, "jax": {}}
+
+
+@functools.cache
+def _records(backend: str) -> dict[str, list[dict]]:
+    rows = probe("probe_net_keras.py", KERAS_BACKEND=backend, DERIVE_NET_MODELS=",".join(MODELS), **ENV[backend])
+    by: dict[str, list[dict]] = {}
+    for r in rows:
+        if "model" in r:
+            by.setdefault(r["model"], []).append(r)
+    return by
+
+
+def _model(backend: str, name: str) -> tuple[dict, list[dict]]:
+    rows = _records(backend).get(name, [])
+    (answer,) = [r["derive"] for r in rows if "derive" in r]
+    assert "error" not in answer, answer["error"]
+    return answer, [r for r in rows if "values" in r]
+
+
+def _member(runs: dict, v: int) -> bool:
+    if v in runs["finite"]:
+        return True
+    return runs["from"] is not None and v >= runs["from"] and v % runs["modulus"] in runs["residues"]
+
+
+CASES = [(b, m) for b in BACKENDS for m in MODELS]
+
+
+@pytest.mark.parametrize(("backend", "name"), CASES)
+def test_each_size_runs_exactly_where_derive_says(backend, name):
+    """At every swept size the backend runs iff derive's first-failure check passes, with the same shape or message."""
+    _, sizes = _model(backend, name)
+    assert sizes
+    bad = []
+    for r in sizes:
+        want, got = r, r["predicted"]
+        if "shape" in want and got.get("shape") != want["shape"]:
+            bad.append(f"{r['values']}: keras {want['shape']}, derive {got}")
+        elif "error" in want and ("error" not in got or got["error"] not in want["error"]):
+            bad.append(f"{r['values']}: keras {want['error']!r}, derive {got}")
+    assert bad == [], "\n".join(bad[:15])
+
+
+@pytest.mark.parametrize(("backend", "name"), CASES)
+def test_stated_sets_condition_and_outputs_match_the_sweep(backend, name):
+    """The proved per-dim sets, the joint condition and the output formulas agree with every swept size."""
+    answer, sizes = _model(backend, name)
+    symbols = {d: sp.Symbol(d, integer=True, positive=True) for d in answer["dims"]}
+    condition = sp.S(sp.sympify(answer["condition"], locals=symbols))
+    (formula,) = answer["outputs"].values()
+    formula = [sp.sympify(x, locals=symbols) for x in formula]
+    bad = []
+    for r in sizes:
+        at = {symbols[k]: v for k, v in r["values"].items()}
+        runs = "shape" in r
+        if bool(condition.subs(at)) != runs:
+            bad.append(f"{r['values']}: keras {'runs' if runs else 'fails'}, condition says otherwise")
+        if runs and [int(f.subs(at)) for f in formula] != r["shape"]:
+            bad.append(f"{r['values']}: keras {r['shape']}, formula {[f.subs(at) for f in formula]}")
+        for d, v in r["values"].items():
+            dim = answer["dims"][d]
+            if dim["runs"] is not None and dim["proof"] == "proved" and len(r["values"]) == 1:
+                if _member(dim["runs"], v) != runs:
+                    bad.append(f"{r['values']}: keras {'runs' if runs else 'fails'}, {d}'s set says otherwise")
+    assert bad == [], "\n".join(bad[:15])
+
+
+def _runs_at(backend: str, name: str, fixed: dict[str, int], dim: str, top: int = 200) -> list[int]:
+    answer, _ = _model(backend, name)
+    symbols = {d: sp.Symbol(d, integer=True, positive=True) for d in answer["dims"]}
+    condition = sp.sympify(answer["condition"], locals=symbols)
+    held = {symbols[k]: v for k, v in fixed.items()}
+    return [v for v in range(1, top) if bool(condition.subs({**held, symbols[dim]: v}))]
+
+
+def test_unet_differs_between_backends():
+    """The 2-level U-Net (W = 16): TensorFlow runs iff H ≡ 0 mod 4, H ≥ 4; JAX also at H = 2 (its transposed
+    convolution of an empty input has length 1, which matches the skip)."""
+    assert _runs_at("tensorflow", "unet2", {"W": 16}, "H") == [h for h in range(1, 200) if h % 4 == 0]
+    assert _runs_at("jax", "unet2", {"W": 16}, "H") == [2] + [h for h in range(1, 200) if h % 4 == 0]
+
+
+def test_pooling_refuses_at_different_layers_on_each_backend():
+    """The pooling model runs for the same sizes on both backends (W = 24: H ≥ 7), but a valid pooling window
+    longer than its (empty) input is a negative size on TensorFlow and an empty tensor on JAX, which the
+    global max then refuses: at H = 1 they fail at different layers, each with its own message."""
+    assert _runs_at("tensorflow", "pooling", {"W": 24}, "H", 60) == list(range(7, 60))
+    assert _runs_at("jax", "pooling", {"W": 24}, "H", 60) == list(range(7, 60))
+    (tf,) = [r for r in _model("tensorflow", "pooling")[1] if r["values"] == {"H": 1, "W": 24}]
+    (jax,) = [r for r in _model("jax", "pooling")[1] if r["values"] == {"H": 1, "W": 24}]
+    assert "Computed output size would be negative: -1 [input_size: 0, effective_filter_size: 2" in tf["error"]
+    assert "zero-size array to reduction operation max which has no identity" in jax["error"]
+    assert tf["predicted"]["node"] == "avg_valid" and jax["predicted"]["node"] == "global_max"
