@@ -28,23 +28,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: the zoo models measured by default: every hand model with a per-dim set, and the library ones derive reads
-MODELS = (
-    "unet2",
-    "unet4",
-    "conv_chain",
-    "resnet_stem",
-    "fcn",
-    "pool_ceil",
-    "audio1d",
-    "asymmetric",
-    "vae",
-    "monai_unet",
-    "monai_dynunet",
-    "monai_segresnet",
-    "diffusers_unet2d",
-)
-
 
 def _brute(module, spec: str, name: str, base: dict[str, int], top: int) -> tuple[set[int], float]:
     """The sizes 1..top of dim ``name`` at which the eager model runs (others at ``base``), and the time taken."""
@@ -151,7 +134,7 @@ def measure(name: str, top: int) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=256, help="brute force runs sizes 1..TOP per dim (default 256)")
-    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated zoo names")
+    parser.add_argument("--models", help="comma-separated zoo names (default: every model of tests/net_zoo.py)")
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
     try:
@@ -163,13 +146,19 @@ def main() -> int:
     import warnings
 
     warnings.filterwarnings("ignore")
+    from derive.errors import DeriveError
+    from tests import net_zoo
+
     rows: list[dict] = []
     print(f"torch.export's one-time start: {_warm_up():.2f} s (not counted below)", flush=True)
-    for name in args.models.split(","):
+    for name in args.models.split(",") if args.models else net_zoo.ZOO:
         try:
             found = measure(name, args.top)
         except ImportError as e:  # a library model whose package is not installed
-            print(f"{name}: skipped ({e})", file=sys.stderr)
+            print(f"{name}: skipped ({e})", flush=True)
+            continue
+        except DeriveError as e:  # derive refuses the model (e.g. it branches on its input size): say why
+            print(f"{name}: refused by derive net ({str(e).splitlines()[0]})", flush=True)
             continue
         for row in found:
             print(
