@@ -34,8 +34,13 @@ Each framework's ``start`` is data below, one function per framework of the call
   ``output_shape``, given pads or not, or for ``SAME_*``): the total clamped at 0, split as the spec
   splits it. Older onnxruntime sources put the odd unit the other way round; the 1.32 runs of
   ``tests/conformance/test_port_alignment.py`` decide. Shape inference computes no samples (no window);
-* caffe, chainer, mxnet (without ``target_shape``), paddle (explicit pads, no ``output_size``), tinygrad
-  (an int padding): the (begin) pad, read from their code (``code-read``: not run here).
+* chainer, paddle (explicit pads, ``output_size`` or not; ``'VALID'``: 0; ``'SAME'`` at dilation 1: the begin
+  pad of ``UpdatePaddingAndDilation``), tinygrad (an int or the pair's first) and mxnet: the (begin) pad. MXNet's
+  oneDNN kernels crop the given ``pad`` even with ``target_shape``; its own kernels (``MXNET_MKLDNN_ENABLED=0``)
+  the pad ``InferPad`` derives from ``target_shape``, and keep no window at all with a stride and a dilation both
+  above 1 (apache/mxnet#13876). These four run in their side venvs:
+  ``tests/conformance/test_port_alignment_side.py`` confirms them live;
+* caffe: the pad, read from its code (``code-read``: not run here).
 
 :func:`window` gives a call's window, or None where the framework's output is not a window of the
 full output or its window is not modelled.
@@ -70,7 +75,8 @@ class Rule:
     start: Callable[[Args], Any]
     # where the rule lives in the framework's source
     source: str
-    # "live": checked by tests/conformance/test_port_alignment.py with real runs; "code-read": from source only
+    # "live": checked with real runs by tests/conformance/test_port_alignment.py (main venv) or
+    # test_port_alignment_side.py (mxnet, paddle, chainer, tinygrad in their side venvs); "code-read": from source only
     confirmed: str = "live"
     # whether the kernel is applied reversed
     flipped: Callable[[Args], bool] = lambda a: False
@@ -103,20 +109,46 @@ def _named(name: str) -> Callable[[Args], Any]:
     return lambda a: a[name]
 
 
+def _mxnet_onednn(a: Args) -> Any:
+    """oneDNN (the pip build's default) crops the given ``pad`` at the start, ``target_shape`` or not (live)."""
+    return a["pad"]
+
+
 def _mxnet(a: Args) -> Any:
-    return None if a.get("target_shape") is not None else a["pad"]
+    """MXNet's own CPU kernels (``MXNET_MKLDNN_ENABLED=0``): ``pad``, or with ``target_shape`` the derived pad,
+    ``⌈(s·(n-1) + K - target_shape)/2⌉`` (``deconvolution-inl.h::InferPad``: ``(total + 1)/2``). With a stride and
+    a dilation both above 1 (kernel > 1) mshadow's ``pack_col2patch`` scatters taps to the wrong samples
+    (apache/mxnet#11203, #13876; live in 1.9.1): no window."""
+    if a["stride"] != 1 and a["dilate"] != 1 and a["kernel"] != 1:
+        return None
+    target = a.get("target_shape")
+    if target is None or (isinstance(target, int) and target == 0):  # 0 is "not set" to MXNet
+        return a["pad"]
+    return A.ceildiv(a["stride"] * (a["n"] - 1) + _K(a, "kernel", "dilate") - target, 2)
 
 
 def _paddle(a: Args) -> Any:
+    """The pad before (``output_size`` only sets the length); 'VALID' 0; 'SAME' ``⌊pad_sum/2⌋`` of
+    ``conv_util.h::UpdatePaddingAndDilation``, which also sets the dilation to 1 (so a dilated 'SAME' call keeps
+    no window of the dilated full output)."""
     p = a["padding"]
-    if a.get("output_size") is not None or isinstance(p, str):
-        return None
+    if isinstance(p, str):
+        mode = p.upper()
+        if mode == "VALID":
+            return 0
+        if mode != "SAME" or a.get("dilation", 1) != 1:
+            return None
+        n, s = a["n"], a["stride"]
+        return _half((A.ceildiv(n, s) - 1) * s + a["kernel_size"] - n)
     return p[0] if isinstance(p, (tuple, list)) else p
 
 
 def _tinygrad(a: Args) -> Any:
+    """An int or the (before, after) pair's before (``resolve_pool_pads``, one spatial axis)."""
     p = a["padding"]
-    return None if isinstance(p, (tuple, list)) else p
+    if isinstance(p, (tuple, list)):
+        return p[0] if len(p) == 2 else None
+    return p
 
 
 # -- TensorFlow and Keras ------------------------------------------------------------------------------
@@ -277,11 +309,11 @@ RULES: dict[tuple[str, str | None], Rule] = {
     ),
     ("onnx", "shape_inference"): Rule(_none, "onnx shape inference computes shapes, not samples"),
     ("caffe", None): Rule(_named("pad"), "caffe/src/caffe/layers/deconv_layer.cpp (col2im with pad)", "code-read"),
-    ("chainer", None): Rule(_named("pad"), "chainer/functions/connection/deconvolution_2d.py (col2im)", "code-read"),
-    ("mxnet", None): Rule(_mxnet, "src/operator/nn/deconvolution-inl.h (pad; target_shape not modelled)", "code-read"),
-    ("mxnet", "onednn"): Rule(_mxnet, "src/operator/nn/dnnl/dnnl_deconvolution.cc (pad)", "code-read"),
-    ("paddle", None): Rule(_paddle, "paddle/phi/kernels/impl/conv_transpose_kernel_impl.h (pad before)", "code-read"),
-    ("tinygrad", None): Rule(_tinygrad, "tinygrad/tensor.py::Tensor.conv_transpose2d (an int padding)", "code-read"),
+    ("chainer", None): Rule(_named("pad"), "chainer/functions/connection/deconvolution_nd.py (col2im_nd with pad)"),
+    ("mxnet", None): Rule(_mxnet, "src/operator/nn/deconvolution-inl.h (pad, InferPad for target_shape)"),
+    ("mxnet", "onednn"): Rule(_mxnet_onednn, "src/operator/nn/dnnl/dnnl_deconvolution.cc (pad)"),
+    ("paddle", None): Rule(_paddle, "paddle/phi/kernels/cpu/conv_util.h::UpdatePaddingAndDilation (pad before)"),
+    ("tinygrad", None): Rule(_tinygrad, "tinygrad/mixin/op.py::conv_transpose2d (the pad before)"),
 }
 
 

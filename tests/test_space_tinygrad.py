@@ -146,12 +146,12 @@ PORTS = [
     # 2n - 2 is refused at n = 1 by both
     ("tinygrad", "torch", {"kernel_size": 4, "stride": 2, "padding": (1, 3)}, "kernel_size=4, stride=2, padding=2"),
     ("tinygrad", "keras", {"kernel_size": 4, "stride": 2, "padding": 1}, "kernel_size=4, strides=2, padding='same'"),
-    # the plain int padding with an output padding comes before a pair
+    # the pair keeps paddle's samples (full[0 : 2n]); padding=1, output_padding=1 has the length, one sample later
     (
         "paddle",
         "tinygrad",
         {"kernel_size": 3, "stride": 2, "padding": (0, 1)},
-        "kernel_size=3, stride=2, padding=1, output_padding=1",
+        "kernel_size=3, stride=2, padding=(0, 1)",
     ),
 ]
 
@@ -167,12 +167,12 @@ def test_port_is_reproved(source, target, kwargs, expected):
         assert dst.call(n, p.configuration) == src.call(n, src.bind(kwargs))
 
 
-def test_port_without_answer_offers_the_nearest():
-    """An odd pad total at stride 1 has no torch twin (its output padding is 0): the nearest is 1 longer."""
+def test_port_without_answer_offers_the_fix():
+    """An odd pad total at stride 1 has no torch twin (its output padding is 0): the fix is padding 0, crop 1 at the
+    end (a pair keeps full[before : ...], confirmed live by tests/conformance/test_port_alignment_side.py)."""
     p = port("tinygrad", "torch", kernel_size=3, stride=1, padding=(0, 1))
     assert p.target is None and p.counterexample is not None
-    fix = "1 longer: crop 1 (lengths only: the samples are not proved)"  # a pad pair's window is not modelled
-    assert p.alternative == f"torch.nn.ConvTranspose1d(kernel_size=3, stride=1) gives n + 2 (proved), {fix}"
+    assert p.crop == (0, 1) and p.fix == "y = torch.nn.ConvTranspose1d(kernel_size=3, stride=1)(x)[..., :-1]"
 
 
 # -- command line -------------------------------------------------------------------------------
