@@ -1,8 +1,9 @@
 """derive net's Keras model zoo: small hand-written Keras 3 models, their input specs and sweeps.
 
 Each entry is a zero-argument factory returning a Functional or Sequential model (so
-``tests/keras_zoo.py:NAME`` works from the command line) plus :data:`ZOO`: name -> (factory, input
-spec, sweep). A sweep varies one symbolic dim over 1..top at a time, the others held at ``base``.
+``tests/keras_zoo.py:NAME`` works from the command line; keras.applications' ResNet50 too) plus
+:data:`ZOO`: name -> (factory, input spec, sweep). A sweep varies one symbolic dim over 1..top at a
+time, the others held at ``base``.
 keras is imported here, so only framework subprocesses (tests/conformance/probe_net_keras.py) and the
 Keras front end's own tests import this module. Channels are few and weights random: sweeps are quick.
 """
@@ -129,6 +130,11 @@ def conv3d_chain() -> keras.Model:
     return keras.Model(x, y, name="conv3d_chain")
 
 
+def resnet50() -> keras.Model:
+    """keras.applications.ResNet50 (random weights, no top, global average pooling): a real library model."""
+    return keras.applications.ResNet50(weights=None, include_top=False, input_shape=(None, None, 3), pooling="avg")
+
+
 @dataclass(frozen=True)
 class Entry:
     factory: Callable[[], keras.Model]
@@ -138,6 +144,9 @@ class Entry:
     base: dict[str, int] = field(default_factory=dict)
     # the JAX backend compiles every op at every new shape (~0.3 s a size): its sweep stops here, on the first dim
     jax_top: int = 20
+    # the backends that sweep it, and whether the probe reads it from a saved .keras file (a 94 MB ResNet: no)
+    backends: tuple[str, ...] = ("tensorflow", "jax")
+    saved: bool = True
 
 
 ZOO: dict[str, Entry] = {
@@ -151,6 +160,7 @@ ZOO: dict[str, Entry] = {
     "sequential": Entry(sequential, "1,H,W,1", 48, {"H": 24, "W": 24}),
     "resize": Entry(resize3d, "1,H,W,1", 32, {"H": 16, "W": 16}),
     "conv3d_chain": Entry(conv3d_chain, "1,D,6,6,1", 40, {}),
+    "resnet50": Entry(resnet50, "1,H,W,3", 40, {"H": 32, "W": 32}, backends=("tensorflow",), saved=False),
 }
 
 
@@ -158,9 +168,11 @@ def sizes(name: str, backend: str = "tensorflow") -> list[dict[str, int]]:
     """The sweep on ``backend``: each symbolic dim over 1..top, the others at their base (jax: the first dim
     over 1..jax_top; the zoo's models treat H and W alike, and the tensorflow sweep covers both)."""
     entry = ZOO[name]
+    if backend not in entry.backends:
+        return []
     top = min(entry.top, entry.jax_top) if backend == "jax" else entry.top
     dims = [d for d in entry.spec.split(",") if d.isidentifier()]
-    swept = dims[:1] if backend == "jax" else dims
+    swept = dims[:1] if backend == "jax" or not entry.saved else dims
     return [{**{o: entry.base[o] for o in dims if o != d}, d: v} for d in swept for v in range(1, top + 1)]
 
 

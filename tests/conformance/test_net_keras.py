@@ -28,13 +28,16 @@ MODELS = [
     "resize",
     "conv3d_chain",
 ]
+#: keras.applications models (random weights), swept on tensorflow only: JAX compiles each of their ~170 ops per size
+LIBRARY = ["resnet50"]
 BACKENDS = ["tensorflow", "jax"]
 ENV = {"tensorflow": {"TF_ENABLE_ONEDNN_OPTS": "0"}, "jax": {}}
 
 
 @functools.cache
 def _records(backend: str) -> dict[str, list[dict]]:
-    rows = probe("probe_net_keras.py", KERAS_BACKEND=backend, DERIVE_NET_MODELS=",".join(MODELS), **ENV[backend])
+    names = ",".join(MODELS + LIBRARY)
+    rows = probe("probe_net_keras.py", KERAS_BACKEND=backend, DERIVE_NET_MODELS=names, **ENV[backend])
     by: dict[str, list[dict]] = {}
     for r in rows:
         if "model" in r:
@@ -55,7 +58,7 @@ def _member(runs: dict, v: int) -> bool:
     return runs["from"] is not None and v >= runs["from"] and v % runs["modulus"] in runs["residues"]
 
 
-CASES = [(b, m) for b in BACKENDS for m in MODELS]
+CASES = [(b, m) for b in BACKENDS for m in MODELS] + [("tensorflow", m) for m in LIBRARY]
 
 
 @pytest.mark.parametrize(("backend", "name"), CASES)
@@ -110,6 +113,14 @@ def test_unet_differs_between_backends():
     convolution of an empty input has length 1, which matches the skip)."""
     assert _runs_at("tensorflow", "unet2", {"W": 16}, "H") == [h for h in range(1, 200) if h % 4 == 0]
     assert _runs_at("jax", "unet2", {"W": 16}, "H") == [2] + [h for h in range(1, 200) if h % 4 == 0]
+
+
+def test_resnet50_runs_at_every_size():
+    """keras.applications.ResNet50 (no top, average pooling) runs at every H >= 1 on TensorFlow, proved, and
+    outputs [1, 2048] there."""
+    answer, sizes = _model("tensorflow", "resnet50")
+    assert answer["dims"]["H"]["runs"] == {"finite": [], "from": 1, "modulus": 1, "residues": [0]}
+    assert answer["dims"]["H"]["proof"] == "proved" and all(r["shape"] == [1, 2048] for r in sizes)
 
 
 def test_pooling_refuses_at_different_layers_on_each_backend():

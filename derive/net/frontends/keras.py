@@ -13,6 +13,9 @@ the batch as 1 and each unknown spatial dim named (T; H, W; D, H, W).
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +31,32 @@ BACKEND_TABLES = {"tensorflow": TF, "jax": JAX}
 _NAMES = {1: ("T",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
-def _import_keras() -> Any:
+@contextlib.contextmanager
+def _native_stderr_quiet() -> Iterator[None]:
+    """TensorFlow's C++ libraries log to file descriptor 2 while they load (absl's "All log messages before
+    absl::InitializeLog()", oneDNN and CUDA notices; TF_CPP_MIN_LOG_LEVEL does not silence them): derive's
+    answer and its one-line errors keep stderr to themselves."""
     try:
-        import keras
+        saved = os.dup(2)
+    except OSError:  # no file descriptor 2: nothing to guard
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _import_keras() -> Any:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    try:
+        with _native_stderr_quiet():
+            import keras
+
+            keras.backend.backend()
     except ImportError:
         raise DeriveError("a Keras model needs keras installed (pip install keras)") from None
     return keras
@@ -237,7 +263,8 @@ def load_file(path: str) -> Any:
     if not Path(path).is_file():
         raise ParameterError("MODEL", "must be an existing file", path)
     try:
-        return keras.saving.load_model(path, compile=False)
+        with _native_stderr_quiet():
+            return keras.saving.load_model(path, compile=False)
     except Exception as e:  # zip/JSON/deserialisation errors: not a Keras model file
         raise DeriveError(f"'{path}' is not a Keras model file ({type(e).__name__}: {e})".splitlines()[0]) from None
 
