@@ -43,7 +43,12 @@ CAP = {"tinygrad": 30}
 CAP_DEFAULT = 60
 #: the side frameworks' source layers, ported to every other side framework and to MAIN (one per padding style)
 SIDE_SOURCES: dict[str, list[dict[str, Any]]] = {
-    "mxnet": [{"kernel": 3, "stride": 2, "pad": 1, "adj": 1}, {"kernel": 4, "stride": 2, "pad": 1}],
+    # dilated and strided: the same samples on oneDNN, none claimed on MXNet's own kernels (apache/mxnet#13876)
+    "mxnet": [
+        {"kernel": 3, "stride": 2, "pad": 1, "adj": 1},
+        {"kernel": 4, "stride": 2, "pad": 1},
+        {"kernel": 3, "stride": 2, "dilate": 2, "pad": 1},
+    ],
     "paddle": [
         {"kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1},
         {"kernel_size": 4, "stride": 2, "padding": [1, 2]},
@@ -247,18 +252,19 @@ def _output(name: str, cfg: dict[str, Any], n: int) -> list[list[float]] | None:
 def test_side_windows_match_real_runs(name):
     """Each impulse response of the real layer is the window the model gives, sample for sample."""
     rows = runs(name)
-    checked, unmodelled, bad = 0, 0, []
+    checked, unmodelled, refused, bad = 0, 0, 0, []
     for cfg, n in cases(name):
         row = rows[key(name, cfg, n)]
         want = expected(name, cfg, n)
         if want is None:
             unmodelled += _accepts(name, cfg, n) is not None
+            refused += "output" not in row
             continue
         checked += 1
         got = row.get("output", row.get("error", row.get("crash")))
         if got != want:
             bad.append(f"{cfg} n={n}: framework {got}, model {want}")
-    print(f"{name}: {checked} windows checked, {unmodelled} accepted calls keep no modelled window")
+    print(f"{name}: {checked} windows checked, {unmodelled} accepted calls keep no modelled window, {refused} refused")
     assert checked >= 25
     assert bad == [], "\n".join(bad[:10])
 
