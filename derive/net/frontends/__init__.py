@@ -52,13 +52,15 @@ def load(model: str, input_spec: str | None = None, runtime: str | None = None) 
     # a Python target: the object's class hierarchy says whose it is (a factory: what it builds)
     from .torch import _target
 
-    obj = _target(model)
     keras = frontend("keras")
-    if not keras.is_keras(obj) and callable(obj) and not isinstance(obj, type) and not _is_torch(obj):
-        try:
-            obj = obj()
-        except Exception as e:  # the factory raises: one clear line
-            raise DeriveError(f"building '{model}' failed: {type(e).__name__}: {e}".splitlines()[0]) from None
+    # the file may import TensorFlow and build on it, whose native libraries log to stderr meanwhile
+    with keras.native_stderr_quiet():
+        obj = _target(model)
+        if not keras.is_keras(obj) and callable(obj) and not isinstance(obj, type) and not _is_torch(obj):
+            try:
+                obj = obj()
+            except Exception as e:  # the factory raises: one clear line
+                raise DeriveError(f"building '{model}' failed: {type(e).__name__}: {e}".splitlines()[0]) from None
     if keras.is_keras(obj):
         return keras.load_object(obj, model, input_spec, runtime)
     return frontend("torch").load(model, input_spec, runtime, obj=obj)

@@ -32,7 +32,7 @@ _NAMES = {1: ("T",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
 @contextlib.contextmanager
-def _native_stderr_quiet() -> Iterator[None]:
+def native_stderr_quiet() -> Iterator[None]:
     """TensorFlow's C++ libraries log to file descriptor 2 while they load (absl's "All log messages before
     absl::InitializeLog()", oneDNN and CUDA notices; TF_CPP_MIN_LOG_LEVEL does not silence them): derive's
     answer and its one-line errors keep stderr to themselves."""
@@ -53,7 +53,7 @@ def _native_stderr_quiet() -> Iterator[None]:
 def _import_keras() -> Any:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
-        with _native_stderr_quiet():
+        with native_stderr_quiet():
             import keras
 
             keras.backend.backend()
@@ -263,7 +263,7 @@ def load_file(path: str) -> Any:
     if not Path(path).is_file():
         raise ParameterError("MODEL", "must be an existing file", path)
     try:
-        with _native_stderr_quiet():
+        with native_stderr_quiet():
             return keras.saving.load_model(path, compile=False)
     except Exception as e:  # zip/JSON/deserialisation errors: not a Keras model file
         raise DeriveError(f"'{path}' is not a Keras model file ({type(e).__name__}: {e})".splitlines()[0]) from None
@@ -276,7 +276,8 @@ def load_object(obj: Any, model: str, input_spec: str | None = None, runtime: st
         if not callable(obj):
             raise ParameterError("MODEL", "must name a keras.Model, a Model class or a zero-argument factory", model)
         try:
-            obj = obj()
+            with native_stderr_quiet():
+                obj = obj()
         except Exception as e:  # the class or factory raises: one clear line
             raise DeriveError(f"building '{model}' failed: {type(e).__name__}: {e}".splitlines()[0]) from None
         if not isinstance(obj, keras.Model):
