@@ -135,6 +135,25 @@ def resnet50() -> keras.Model:
     return keras.applications.ResNet50(weights=None, include_top=False, input_shape=(None, None, 3), pooling="avg")
 
 
+def mobilenet_v2() -> keras.Model:
+    """keras.applications.MobileNetV2 (alpha 0.35, random weights, no top): depthwise convolutions, ReLU6,
+    ZeroPadding2D before each strided block, inverted-residual Add."""
+    return keras.applications.MobileNetV2(
+        weights=None, include_top=False, alpha=0.35, input_shape=(None, None, 3), pooling="avg"
+    )
+
+
+def depthwise() -> keras.Model:
+    """Depthwise convolutions: valid, strided, dilated (TensorFlow: space-to-batch), 1-D after a Reshape."""
+    x = keras.Input(shape=(None, 8, 2))
+    y = L.DepthwiseConv2D(3, depth_multiplier=2)(x)
+    y = L.DepthwiseConv2D(3, strides=2, padding="same")(y)
+    y = L.DepthwiseConv2D((3, 1), dilation_rate=(2, 1))(y)
+    y = L.Reshape((-1, 4))(y)
+    y = L.DepthwiseConv1D(3, dilation_rate=2)(y)
+    return keras.Model(x, y, name="depthwise")
+
+
 @dataclass(frozen=True)
 class Entry:
     factory: Callable[[], keras.Model]
@@ -160,6 +179,8 @@ ZOO: dict[str, Entry] = {
     "sequential": Entry(sequential, "1,H,W,1", 48, {"H": 24, "W": 24}),
     "resize": Entry(resize3d, "1,H,W,1", 32, {"H": 16, "W": 16}),
     "conv3d_chain": Entry(conv3d_chain, "1,D,6,6,1", 40, {}),
+    "depthwise": Entry(depthwise, "1,H,8,2", 48, {}),
+    "mobilenet_v2": Entry(mobilenet_v2, "1,H,W,3", 40, {"H": 32, "W": 32}, backends=("tensorflow",)),
     "resnet50": Entry(resnet50, "1,H,W,3", 40, {"H": 32, "W": 32}, backends=("tensorflow",), saved=False),
 }
 

@@ -435,3 +435,24 @@ def test_bad_keras_models_exit_2_with_one_line(case, argv, message, tmp_path):
     assert r.returncode == 2 and r.stdout == "", r.stdout + r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr, r.stderr
     assert message in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "n", "want"), [(TF, 1, "Biases must be 1D: [0,4]"), (TF, 2, [1, 1, 1, 4]), (JAX, 1, [1, 0, 1, 4])]
+)
+def test_tensorflow_add_takes_bias_add_for_a_one_dim_operand(table, n, want):
+    """Keras' TensorFlow add calls tf.nn.bias_add when one dim of the second operand is > 1: an empty pooled map
+    (1, 0, 1, 4) squeezes to [0, 4], which BiasAdd refuses (as MobileNetV2 does live); JAX adds it."""
+    declared = (None, None, 2, 4)
+    pool = {"pool_size": (2, 2), "strides": (2, 2), "padding": "valid"}
+    nodes = (
+        Node("model", "Input", ("x",), ("x1",), {"shape": declared, "input": "x", "model": "model"}),
+        Node("pool", "MaxPooling2D", ("x1",), ("p",), pool),
+        Node("add", "Add", ("p", "p"), ("y",), {}),
+    )
+    p = propagate(Graph("m", (("x", (1, "H", 2, 4)),), nodes, ("y",), {}, table))
+    failure = first_failure(p, {"H": n})
+    if isinstance(want, list):
+        assert failure is None and list(output_shapes(p, {"H": n}).values()) == [want]
+    else:
+        assert failure is not None and failure.node == "add" and failure.message == want

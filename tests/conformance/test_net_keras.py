@@ -27,9 +27,10 @@ MODELS = [
     "sequential",
     "resize",
     "conv3d_chain",
+    "depthwise",
 ]
 #: keras.applications models (random weights), swept on tensorflow only: JAX compiles each of their ~170 ops per size
-LIBRARY = ["resnet50"]
+LIBRARY = ["resnet50", "mobilenet_v2"]
 BACKENDS = ["tensorflow", "jax"]
 ENV = {"tensorflow": {"TF_ENABLE_ONEDNN_OPTS": "0"}, "jax": {}}
 
@@ -121,6 +122,15 @@ def test_resnet50_runs_at_every_size():
     answer, sizes = _model("tensorflow", "resnet50")
     assert answer["dims"]["H"]["runs"] == {"finite": [], "from": 1, "modulus": 1, "residues": [0]}
     assert answer["dims"]["H"]["proof"] == "proved" and all(r["shape"] == [1, 2048] for r in sizes)
+
+
+def test_mobilenet_v2_refuses_an_empty_residual_with_tensorflows_bias_add():
+    """MobileNetV2 on TensorFlow: where a block's map is empty, Keras' add takes tf.nn.bias_add (one dim > 1, the
+    channels) and BiasAdd refuses the squeezed [0, C] operand; derive names that node and message."""
+    _, sizes = _model("tensorflow", "mobilenet_v2")
+    refused = [r for r in sizes if "error" in r]
+    assert refused and all("Biases must be 1D: [0," in r["predicted"]["error"] for r in refused[:1])
+    assert all(r["predicted"]["error"] in r["error"] for r in refused)
 
 
 def test_pooling_refuses_at_different_layers_on_each_backend():

@@ -149,6 +149,14 @@ def _attrs(layer: Any, op: str) -> dict[str, Any]:
         if op.endswith("Transpose"):
             pads = getattr(layer, "output_padding", None)
             a["output_padding"] = None if pads is None else tuple(pads)
+    elif op.startswith("DepthwiseConv"):
+        a.update(
+            kernel_size=tuple(layer.kernel_size),
+            strides=tuple(layer.strides),
+            padding=str(layer.padding),
+            dilation_rate=tuple(layer.dilation_rate),
+            depth_multiplier=int(layer.depth_multiplier),
+        )
     elif "Pooling" in op and not op.startswith("Global"):
         a.update(pool_size=tuple(layer.pool_size), strides=tuple(layer.strides), padding=str(layer.padding))
     elif op.startswith("Global"):

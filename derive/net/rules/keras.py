@@ -181,12 +181,17 @@ def _conv_attrs(node: Node, rank: int) -> tuple[list[int], list[int], list[int],
     return list(a["kernel_size"]), list(a["strides"]), list(a["dilation_rate"]), a["padding"].lower()
 
 
-@_rule("Conv1D", "Conv2D", "Conv3D")
+@_rule("Conv1D", "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D")
 def _conv(node: Node, inputs: list[Tensor], table: str) -> Out:
+    """A convolution; a depthwise one has no "empty output" check on either backend (TensorFlow runs it as
+    ``tf.nn.depthwise_conv2d``, a 1-D one with an inserted H = 1 axis, JAX as a grouped ``conv_general_dilated``)."""
     x = inputs[0]
-    rank = int(node.op[4])
+    depthwise = node.op.startswith("Depthwise")
+    rank = int(node.op[-2])
     ns = list(_spatial(node, x, rank))
     ks, sts, ds, padding = _conv_attrs(node, rank)
+    if depthwise and table == TF and any(s > 1 for s in sts) and any(d > 1 for d in ds):
+        raise GraphError(node.name, node.op, "strides > 1 with dilation > 1 (Keras decomposes it): not modelled")
     if node.attrs.get("groups", 1) != 1 and table == TF:
         raise GraphError(node.name, node.op, "groups > 1 runs through XLA on the tensorflow backend: not modelled")
     if padding == "causal":  # Conv1D: ops.pad by (K-1)·d on the left, then a valid convolution
@@ -223,13 +228,17 @@ def _conv(node: Node, inputs: list[Tensor], table: str) -> Out:
                     _check(
                         node,
                         out >= 0,
-                        lambda v, i=i, out=out: f"cropped_shape[{i}]={at(out, v)} must be non-negative",
+                        lambda v, i=i + (depthwise and rank == 1), out=out: (
+                            f"cropped_shape[{i}]={at(out, v)} must be non-negative"
+                        ),
                         "InvalidArgumentError",
                     )
                 )
             outs.append(out)
-    shape = (x.shape[0], *outs, sp.Integer(node.attrs["filters"]))
-    checks += _empty_check(node, x, shape, table)
+    channels = x.shape[-1] * node.attrs["depth_multiplier"] if depthwise else sp.Integer(node.attrs["filters"])
+    shape = (x.shape[0], *outs, channels)
+    if not depthwise:
+        checks += _empty_check(node, x, shape, table)
     return [Tensor(shape)], checks
 
 
@@ -479,6 +488,27 @@ _LAX = {"Add": "add", "Average": "add", "Subtract": "sub", "Multiply": "mul", "M
 _ERROR = {TF: "InvalidArgumentError", JAX: "TypeError"}
 
 
+def _bias_add(node: Node, x1: tuple[Any, ...], x2: tuple[Any, ...]) -> tuple[Any, list[Check]]:
+    """``keras/src/backend/tensorflow/numpy.py::add``: when exactly one dim of ``x2`` is > 1 (a 0 counts as
+    squeezable) and it equals ``x1``'s dim 1 or last, Keras calls ``tf.nn.bias_add(x1, tf.squeeze(x2))``; a
+    squeezed ``x2`` that kept a 0 is not 1-D and BiasAdd refuses it. Returns (where that path runs, the check)."""
+    one = []
+    for p, v in enumerate(x2):
+        others = [q <= 1 for i, q in enumerate(x2) if i != p]
+        one.append(sp.And(v > 1, *others, sp.Or(sp.Eq(v, x1[1]), sp.Eq(v, x1[-1]))))
+    taken = sp.Or(*one)
+    zero = sp.Or(*[sp.Eq(d, 0) for d in x2])
+    holds = sp.Not(sp.And(taken, zero))
+    if taken is sp.false or holds is sp.true:
+        return taken, []
+
+    def message(v: Values) -> str:
+        kept = [str(at(d, v)) for d in x2 if at(d, v) != 1]
+        return f"Biases must be 1D: [{','.join(kept)}]"
+
+    return sp.And(taken, sp.Not(zero)), [_check(node, holds, message, "InvalidArgumentError")]
+
+
 def _broadcast_message(node: Node, left: Sequence[Any], right: Sequence[Any], table: str) -> Callable[[Values], str]:
     """TF's BCast "Incompatible shapes", or JAX's lax primitive's broadcasting refusal."""
 
@@ -499,6 +529,10 @@ def _merge(node: Node, inputs: list[Tensor], table: str) -> Out:
     shape = tuple(s(d) for d in inputs[0].shape)
     checks = []
     for t in inputs[1:]:
+        bias = sp.false
+        if table == TF and node.op in ("Add", "Average") and len(shape) > 1:
+            bias, check = _bias_add(node, shape, tuple(s(d) for d in t.shape))
+            checks += check
         out, holds = [], []
         for a, b in zip(shape, t.shape, strict=True):
             b = s(b)
@@ -509,8 +543,14 @@ def _merge(node: Node, inputs: list[Tensor], table: str) -> Out:
             else:
                 holds.append(sp.Or(sp.Eq(a, b), sp.Eq(a, 1), sp.Eq(b, 1)))
                 out.append(b if b.is_Integer else sp.Piecewise((b, sp.Eq(a, 1)), (a, True)))
-        if holds:
-            checks.append(_check(node, sp.And(*holds), _broadcast_message(node, shape, t.shape, table), _ERROR[table]))
+        if holds and sp.Or(bias, sp.And(*holds)) is not sp.true:
+            message = _broadcast_message(node, shape, t.shape, table)
+            checks.append(_check(node, sp.Or(bias, sp.And(*holds)), message, _ERROR[table]))
+        # where Keras took tf.nn.bias_add, the output has the first operand's shape
+        out = [
+            o if bias is sp.false or s(o) == s(a) else sp.Piecewise((a, bias), (o, True))
+            for o, a in zip(out, shape, strict=True)
+        ]
         shape = tuple(out)
     return [Tensor(shape)], checks
 
