@@ -154,6 +154,20 @@ def depthwise() -> keras.Model:
     return keras.Model(x, y, name="depthwise")
 
 
+def nested() -> keras.Model:
+    """A Sequential encoder and a Functional decoder called as layers of an outer model (read in place, each
+    nested model's own input check included), with a skip from the outer input."""
+    encoder = keras.Sequential(
+        [keras.Input(shape=(None, None, 1)), L.Conv2D(4, 3, strides=2, padding="same"), L.MaxPooling2D(2)],
+        name="encoder",
+    )
+    z = keras.Input(shape=(None, None, 4))
+    decoder = keras.Model(z, L.Conv2DTranspose(1, 4, strides=4)(z), name="decoder")
+    x = keras.Input(shape=(None, None, 1))
+    y = L.Concatenate()([x, decoder(encoder(x))])
+    return keras.Model(x, L.Conv2D(2, 1)(y), name="nested")
+
+
 @dataclass(frozen=True)
 class Entry:
     factory: Callable[[], keras.Model]
@@ -180,6 +194,7 @@ ZOO: dict[str, Entry] = {
     "resize": Entry(resize3d, "1,H,W,1", 32, {"H": 16, "W": 16}),
     "conv3d_chain": Entry(conv3d_chain, "1,D,6,6,1", 40, {}),
     "depthwise": Entry(depthwise, "1,H,8,2", 48, {}),
+    "nested": Entry(nested, "1,H,W,1", 48, {"H": 16, "W": 16}),
     "mobilenet_v2": Entry(mobilenet_v2, "1,H,W,3", 40, {"H": 32, "W": 32}, backends=("tensorflow",)),
     "resnet50": Entry(resnet50, "1,H,W,3", 40, {"H": 32, "W": 32}, backends=("tensorflow",), saved=False),
 }

@@ -28,6 +28,7 @@ MODELS = [
     "resize",
     "conv3d_chain",
     "depthwise",
+    "nested",
 ]
 #: keras.applications models (random weights), swept on tensorflow only: JAX compiles each of their ~170 ops per size
 LIBRARY = ["resnet50", "mobilenet_v2"]

@@ -229,40 +229,56 @@ def from_keras(model: Any, input_spec: str | None = None, runtime: str | None = 
         raise ParameterError(
             "--input", f"must give {len(declared)} dims (the model's input is {declared}, channels-last)", input_spec
         )
-    names: dict[int, str] = {id(x): "input"}
-    nodes = [
-        Node(
-            f"{model.name}",
-            "Input",
-            ("input",),
-            ("input.checked",),
-            {"shape": declared, "input": x.name, "model": model.name},
-        )
-    ]
-    names[id(x)] = "input.checked"
+    nodes: list[Node] = []
+    outputs = tuple(_read(keras, model, "input", "", nodes, table))
+    return Graph(name or model.name, (("input", dims),), tuple(nodes), outputs, {}, table, describe(table))
+
+
+def _read(keras: Any, model: Any, source: str, prefix: str, nodes: list[Node], table: str) -> list[str]:
+    """Append ``model``'s nodes (its input check, then its layers) reading tensor ``source``; a nested model
+    (a Functional or Sequential called as a layer) is read in place, its layers named ``outer/inner``.
+    Returns the names of the model's outputs."""
+    f = _functional(keras, model)
+    if len(f.inputs) != 1:
+        raise DeriveError(f"model '{model.name}' has {len(f.inputs)} inputs: derive net reads models with one")
+    x = f.inputs[0]
+    declared = tuple(None if d is None else int(d) for d in x.shape)
+    checked = f"{prefix}{model.name}:input"
+    attrs = {"shape": declared, "input": x.name, "model": model.name}
+    nodes.append(Node(f"{prefix}{model.name}", "Input", (source,), (checked,), attrs))
+    names: dict[int, str] = {id(x): checked}
     for depth in sorted(f._nodes_by_depth, reverse=True):
         for kn in f._nodes_by_depth[depth]:
             if not kn.operation or kn.is_input:
                 continue
             layer = kn.operation
-            op = _op(layer)
             ins = []
             for t in kn.input_tensors:
                 if id(t) not in names:
                     raise DeriveError(f"layer '{layer.name}' reads a tensor no earlier layer makes")
                 ins.append(names[id(t)])
+            if isinstance(layer, keras.Model):
+                if len(ins) != 1:
+                    raise DeriveError(f"nested model '{layer.name}' takes {len(ins)} inputs: derive net reads one")
+                got = _read(
+                    keras, layer, ins[0], f"{prefix}{model.name}/" if prefix else f"{model.name}/", nodes, table
+                )
+                for t, name in zip(kn.outputs, got, strict=True):
+                    names[id(t)] = name
+                continue
+            op = _op(layer)
             outs = []
             for i, t in enumerate(kn.outputs):
-                names[id(t)] = f"{layer.name}:{i}" if len(kn.outputs) > 1 else layer.name
+                names[id(t)] = f"{prefix}{layer.name}:{i}" if len(kn.outputs) > 1 else f"{prefix}{layer.name}"
                 outs.append(names[id(t)])
             try:
                 attrs = _attrs(layer, op)
             except AttributeError as e:  # a layer whose attributes are not the Keras class's: never guessed
                 raise UnsupportedOpError(layer.name, op, table) from e
             attrs["class"] = type(layer).__name__
-            nodes.append(Node(layer.name, op, tuple(ins), tuple(outs), attrs))
-    outputs = tuple(names[id(t)] for t in f.outputs)
-    return Graph(name or model.name, (("input", dims),), tuple(nodes), outputs, {}, table, describe(table))
+            attrs["layer"] = layer.name
+            nodes.append(Node(f"{prefix}{layer.name}", op, tuple(ins), tuple(outs), attrs))
+    return [names[id(t)] for t in f.outputs]
 
 
 def load_file(path: str) -> Any:

@@ -597,12 +597,13 @@ def _dense(node: Node, inputs: list[Tensor], table: str) -> Out:
     """The built layer's ``InputSpec(axes={-1: input_dim})``, checked by ``Layer.__call__`` before the matmul."""
     x = inputs[0]
     want = node.attrs["input_dim"]
+    layer = node.attrs.get("layer", node.name)
     checks = []
     if s(x.shape[-1]) != want:
 
         def message(v: Values) -> str:
             return (
-                f"Input 0 with name 'None' of layer '{node.name}' is incompatible with the layer: expected axis -1 "
+                f"Input 0 with name 'None' of layer '{layer}' is incompatible with the layer: expected axis -1 "
                 f"of input shape to have value {want}, but received input with shape {_tuple_text(x.shape, v)}"
             )
 
