@@ -456,3 +456,30 @@ def test_tensorflow_add_takes_bias_add_for_a_one_dim_operand(table, n, want):
         assert failure is None and list(output_shapes(p, {"H": n}).values()) == [want]
     else:
         assert failure is not None and failure.node == "add" and failure.message == want
+
+
+@pytest.mark.parametrize(
+    ("declared", "spec"),
+    [
+        ((None, None, None, 3), "1,H,W,3"),
+        ((None, None, 1), "1,T,1"),
+        ((None, None, 6, 6, 1), "1,D,6,6,1"),
+        ((None, 12, 12, 1), "1,12,12,1"),
+        ((4, None, None), "4,T,d2"),
+    ],
+)
+def test_default_input_spec_from_the_declared_shape(declared, spec):
+    """Without --input the declared shape is used: batch 1, unknown spatial dims named, fixed dims kept."""
+    from derive.net.frontends.keras import default_spec
+
+    assert default_spec(declared) == spec
+
+
+def test_python_objects_are_told_apart_by_class_hierarchy():
+    """A class or instance whose hierarchy has a keras module is Keras; others are not (nothing is imported)."""
+    from derive.net.frontends.keras import is_keras
+
+    fake = type("Model", (), {"__module__": "keras.src.models.model"})
+    sub = type("Mine", (fake,), {"__module__": "user_code"})
+    assert is_keras(fake) and is_keras(sub) and is_keras(sub())
+    assert not is_keras(type("Module", (), {"__module__": "torch.nn.modules.module"})) and not is_keras(len)
