@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import alignment
 from .errors import DeriveError, FrameworkError, ParameterError
 from .explain import explain
 from .frameworks import jax, onnx, paddle
@@ -247,6 +248,16 @@ def taps(framework: Any, n: int, *, backend: str | None = None, **kwargs: Any) -
         raise ParameterError(target.name, f"must be given to draw {sp.operation}'s taps", None)
     length = sp.call(n, cfg)
     crop, dilation, rule = crop_before(sp, n, cfg, length)
+    # the crop window port proves with, confirmed by real runs, wins where the framework has one
+    found = alignment.rule(sp.framework, sp.backend)
+    if found is not None:
+        win = alignment.window(sp, n, cfg, length)
+        if win is None:
+            raise ParameterError(
+                "call", "cannot be drawn as taps: its output is no window of the full output", sp.call_text(cfg)
+            )
+        if int(win.start) != crop:
+            crop, rule = int(win.start), f"{int(win.start)} cropped before ({found.source})"
     k = _int(sp.role("kernel"), cfg[sp.role("kernel")])
     s = _int("stride", _value(cfg, sp, "stride"))
     return Taps(f"{sp.call_text(cfg)} on n={n}", n, k, s, dilation, crop, length, rule)

@@ -66,6 +66,8 @@ ROOT = Path(__file__).parent.parent
         ("paddle", 3, dict(kernel_size=3, stride=2, padding="SAME"), 5, 7, 1, (1, 1), (0, 0)),
         ("tinygrad", 3, dict(kernel_size=3, stride=2, padding=(1, 0)), 6, 7, 1, (1, 0), (0, 0)),
         ("mxnet", 3, dict(kernel=3, stride=2, pad=1, adj=1), 6, 7, 1, (1, 0), (0, 0)),
+        # MXNet's own kernels with target_shape crop ⌈total/2⌉ before (InferPad; the live window port proves with)
+        ("mxnet", 3, dict(kernel=3, stride=2, target_shape=6), 6, 7, 1, (1, 0), (0, 0)),
     ],
 )
 def test_taps_geometry(framework, n, kwargs, length, full, crop, cropped, zeros):
@@ -89,6 +91,8 @@ def test_dilated_taps_skip_samples():
     [
         ("tensorflow", 2, dict(kernel_size=3, strides=2, padding="VALID"), ParameterError, "'output_shape' must be"),
         ("flax", 2, dict(kernel_size=3, strides=2, padding="CIRCULAR"), ParameterError, "CIRCULAR"),
+        # MXNet's own kernels with stride and dilation > 1 scatter the taps (apache/mxnet#11203): no window to draw
+        ("mxnet", 3, dict(kernel=3, stride=2, dilate=2), ParameterError, "no window of the full output"),
         ("torch", 0, dict(kernel_size=3), ParameterError, "'n' must be a positive integer"),
         ("torch", 2, dict(kernel_size=3, stride=2, output_padding=5), FrameworkError, "torch refuses"),
     ],
