@@ -6,10 +6,11 @@ BIN    := $(VENV)/bin
 .PHONY: prove test lint bench clean frameworks
 
 # frameworks whose pins clash with the main venv (old numpy, own protobuf) get a venv each: one per
-# requirements file (the `requirements` of their record in derive/registry.py); the conformance
-# harness runs their probes with DERIVE_<NAME>_PYTHON (tests/conformance/_harness.py)
-REQS      := tests/conformance/requirements
-SIDE      := $(filter-out %.pre,$(basename $(notdir $(wildcard $(REQS)/*.txt))))
+# derive/frameworks/<key>/tests/requirements.txt (`side_venv` in their record in derive/registry.py; an optional
+# requirements.pre.txt beside it is installed first); the conformance harness runs their probes with
+# DERIVE_<KEY>_PYTHON (tests/conformance/_harness.py)
+FW        := derive/frameworks
+SIDE      := $(patsubst $(FW)/%/tests/requirements.txt,%,$(wildcard $(FW)/*/tests/requirements.txt))
 SIDE_DIR  := .venv-frameworks
 # an editable install as a path entry (.pth), not setuptools' import hook, which costs every start (bench/startup.py)
 EDITABLE  := --config-settings editable_mode=compat
@@ -27,10 +28,10 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test,cvc5,conformance]' $(EDITABLE)
 	touch $@ $(VENV)/.core
 
-$(SIDE_DIR)/%/.ok: $(REQS)/%.txt
+$(SIDE_DIR)/%/.ok: $(FW)/%/tests/requirements.txt
 	rm -rf $(SIDE_DIR)/$*
 	$(PYTHON) -m venv $(SIDE_DIR)/$*
-	if [ -f $(REQS)/$*.pre.txt ]; then $(SIDE_DIR)/$*/bin/pip install -q -r $(REQS)/$*.pre.txt; fi
+	if [ -f $(FW)/$*/tests/requirements.pre.txt ]; then $(SIDE_DIR)/$*/bin/pip install -q -r $(FW)/$*/tests/requirements.pre.txt; fi
 	$(SIDE_DIR)/$*/bin/pip install -q --no-build-isolation -r $<
 	touch $@
 

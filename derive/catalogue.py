@@ -1,6 +1,7 @@
 """The proof catalogue: load proof scripts, decide their claims (in parallel), and report.
 
-A proof script is a plain Python file under ``proofs/`` that defines ``CLAIMS`` (a list of
+A proof script is a plain Python file (a framework's ``derive/frameworks/<key>/claims.py``, or one under
+``proofs/``) that defines ``CLAIMS`` (a list of
 :class:`~derive.claims.Claim`) and ends with ``if __name__ == "__main__": raise SystemExit(main(CLAIMS))``
 (``main`` from :mod:`derive.script`, which runs the command line: the catalogue never imports it) so that it
 runs on its own; ``derive prove`` runs them all. A script may also define ``DERIVATIONS`` (a list of
@@ -26,31 +27,61 @@ from .claims import Claim, Result, check
 from .derivation import Derivation
 from .errors import ParameterError
 from .net.graph import Graph
+from .registry import BY_KEY, FRAMEWORKS
+from .registry import key as framework_key
 
+#: the proof scripts that belong to no one framework (each framework's are its folder's claims.py)
 DEFAULT_DIR = Path("proofs")
+#: the directory holding the derive package: a script under it is named by its path from here
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _order(path: Path) -> str:
+    """Scripts run alphabetically by name, a framework's claims by its key (``torch.py``), as in the documents."""
+    return f"{path.parent.name}.py" if path.name == "claims.py" else path.name
+
+
+def everything(proofs: Path = DEFAULT_DIR) -> list[Path]:
+    """The whole catalogue: every framework's claims and the scripts in ``proofs`` (when it is a directory)."""
+    found = [Path(f.claims) for f in FRAMEWORKS]
+    if proofs.is_dir():
+        found += [p for p in proofs.glob("*.py") if not p.name.startswith("_")]
+    return sorted(found, key=_order)
 
 
 def discover(paths: Sequence[str | Path]) -> list[Path]:
-    """The proof scripts named by ``paths`` (files, or directories searched for ``*.py``)."""
+    """The proof scripts named by ``paths``: files, directories searched for ``*.py``, or framework keys (its
+    ``derive/frameworks/<key>/claims.py``). None: :func:`everything` (``proofs/`` of the current directory)."""
+    if not paths:
+        return everything()
     found: list[Path] = []
-    for raw in paths or [DEFAULT_DIR]:
+    for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found += sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
         elif path.is_file() and path.suffix == ".py":
             found.append(path)
+        elif (name := framework_key(str(raw))) is not None:
+            found.append(Path(BY_KEY[name].claims))
         else:
-            raise ParameterError("path", "must be a proof script (.py) or a directory of them", str(raw))
+            raise ParameterError("path", "must be a proof script (.py), a directory of them or a framework", str(raw))
     if not found:
-        raise ParameterError("path", "holds no proof scripts", ", ".join(map(str, paths or [DEFAULT_DIR])))
+        raise ParameterError("path", "holds no proof scripts", ", ".join(map(str, paths)))
     return found
+
+
+def script_name(path: Path) -> str:
+    """How claims name their script: the path from the project (``derive/frameworks/torch/claims.py``,
+    ``proofs/generic.py``), or the file name for a script outside it."""
+    resolved = path.resolve()
+    return resolved.relative_to(PROJECT).as_posix() if resolved.is_relative_to(PROJECT) else path.name
 
 
 @dataclass(frozen=True)
 class Script:
     """One loaded proof script."""
 
-    # the file name, e.g. "generic.py"
+    # the path from the project, e.g. "proofs/generic.py" (:func:`script_name`)
     name: str
     # its module docstring ("" when it has none)
     doc: str
@@ -75,16 +106,17 @@ def load_catalogue(scripts: Iterable[Path]) -> Catalogue:
     seen: dict[str, str] = {}
     seen_derivations: dict[tuple[str, str], str] = {}
     for script in scripts:
+        name = script_name(script)
         with machine.pinned(tensorflow="eigen"):  # the same documents on every CPU
-            namespace = runpy.run_path(str(script), run_name=f"derive_proofs.{script.stem}")
+            namespace = runpy.run_path(str(script), run_name=f"derive_proofs.{_order(script)[:-3]}")
         declared = namespace.get("CLAIMS")
         if not isinstance(declared, list) or not all(isinstance(c, Claim) for c in declared):
             raise ParameterError("CLAIMS", "must be a list of derive.claims.Claim in every proof script", str(script))
         for claim in declared:
             if claim.id in seen:
-                raise ParameterError("claim", f"is declared twice ({seen[claim.id]} and {script.name})", claim.id)
-            seen[claim.id] = script.name
-            object.__setattr__(claim, "script", script.name)
+                raise ParameterError("claim", f"is declared twice ({seen[claim.id]} and {name})", claim.id)
+            seen[claim.id] = name
+            object.__setattr__(claim, "script", name)
             claims.append(claim)
         steps = namespace.get("DERIVATIONS", [])
         if not isinstance(steps, list) or not all(isinstance(d, Derivation) for d in steps):
@@ -92,15 +124,15 @@ def load_catalogue(scripts: Iterable[Path]) -> Catalogue:
         for derivation in steps:
             key = derivation.key
             if key in seen_derivations:
-                where = f"{seen_derivations[key]} and {script.name}"
+                where = f"{seen_derivations[key]} and {name}"
                 raise ParameterError("derivation", f"is declared twice ({where})", "/".join(key))
-            seen_derivations[key] = script.name
-            object.__setattr__(derivation, "script", script.name)
+            seen_derivations[key] = name
+            object.__setattr__(derivation, "script", name)
             derivations.append(derivation)
         networks = namespace.get("NETWORKS", [])
         if not isinstance(networks, list) or not all(isinstance(g, Graph) for g in networks):
             raise ParameterError("NETWORKS", "must be a list of derive.net.Graph", str(script))
-        loaded.append(Script(script.name, namespace.get("__doc__") or "", tuple(networks)))
+        loaded.append(Script(name, namespace.get("__doc__") or "", tuple(networks)))
     return Catalogue(claims, derivations, loaded)
 
 

@@ -871,7 +871,13 @@ def _parents() -> dict[str, argparse.ArgumentParser]:
         "length": _parent((("--n",), {"help": "input length (comma list for several axes)"})),
         "backend": _parent((("--backend",), {"help": BACKEND_HELP})),
         "scripts": _parent(
-            (("paths",), {"nargs": "*", "help": "proof scripts or directories (default: proofs/)"}),
+            (
+                ("paths",),
+                {
+                    "nargs": "*",
+                    "help": "proof scripts, directories of them, or framework keys (default: all, and proofs/)",
+                },
+            ),
             (("--jobs",), {"type": int, "default": None, "help": "worker processes (default: all cores)"}),
         ),
     }
@@ -923,7 +929,7 @@ def _add_check(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
 def _add_prove(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
     prove = sub.add_parser(
         "prove",
-        help="run the proof catalogue (every script in proofs/ by default)",
+        help="run the proof catalogue (every framework's claims and every script in proofs/ by default)",
         description="Decide every claim of the given proof scripts; exit 0 when every verdict matches its expectation.",
         parents=[p["scripts"], p["json"]],
     )

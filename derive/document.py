@@ -1,8 +1,8 @@
 """The derivation documents: LaTeX per framework plus a main document, and the PDF (``derive docs``).
 
-Everything printed comes from the proof catalogue: the claims of ``proofs/*.py`` with their
-verdicts (one :class:`~derive.catalogue.Report`, never re-proved here), the derivations the scripts
-declare (plus the generic model's own, :func:`derive.derivation.generic_derivations`), each step
+Everything printed comes from the proof catalogue: the claims of each framework's ``claims.py`` and
+of ``proofs/*.py`` with their verdicts (one :class:`~derive.catalogue.Report`, never re-proved here), the
+derivations the scripts declare (plus the generic model's own, :func:`derive.derivation.generic_derivations`), each step
 decided by the prover, and the framework models' :class:`~derive.frameworks._model.Operation` data.
 The output is a pure function of those (no dates, no timings), so it can be committed and diffed.
 
@@ -581,7 +581,7 @@ def _theorem(result: Result) -> str:
         if result.iff_verdict is not None and not result.iff_verdict.proved:
             text += " and a proved condition"
         text += "."
-    text += f" Family: {escape(c.family or 'none')}; script {tt(_source(c.script))}."
+    text += f" Family: {escape(c.family or 'none')}; script {tt(c.script)}."
     out.append(text)
     if v.status is Status.REFUTED and result.counterexample:
         out.append(_counterexample(result))
@@ -716,7 +716,7 @@ def _operations(chapter: Chapter) -> str:
     if module is None:
         return ""
     out = [rf"\section{{Operations, validity conditions and error messages}}\label{{ops:{chapter.file}}}"]
-    doc_path = f"derive/frameworks/{chapter.framework}.py"
+    doc_path = f"derive.frameworks.{chapter.framework}"
     version = getattr(module, "VERSION", None)
     intro = f"The model {tt(doc_path)}"
     if version:
@@ -782,18 +782,13 @@ def _summary(chapter: Chapter) -> str:
     return _longtable(spec, "theorem & mode & claim & verdict", rows, caption, f"tab:theorems/{chapter.file}")
 
 
-def _source(script: str) -> str:
-    """Where claims come from: a proof script's path, or the command that made them (``derive net M --docs``)."""
-    return script if script.startswith("derive ") else "proofs/" + script
-
-
 def render_chapter(chapter: Chapter) -> str:
     """The LaTeX of one framework's chapter."""
     out = [HEADER.rstrip("\n"), rf"\chapter{{{chapter.title}}}\label{{ch:{chapter.file}}}"]
     for script in chapter.own:
         out += [prose(p) for p in paragraphs(script.doc)]
     # a proof script's file, or the command that made a catalogue of its own (derive net MODEL --docs)
-    sources = ", ".join(tt(_source(s.name)) for s in chapter.scripts)
+    sources = ", ".join(tt(s.name) for s in chapter.scripts)
     count = sum(len(rs) for rs in chapter.results.values())
     derived = len(chapter.proofs)
     text = f"This chapter prints the {count} theorem{'s' * (count != 1)} of {sources or 'no script'}"
@@ -1132,7 +1127,11 @@ def render_main(inputs: Inputs, chs: list[Chapter]) -> str:
         "This document derives, for every framework of derive's proof catalogue and each of its modes, the length "
         "of a transposed convolution from the forward convolution it transposes. Nothing in it is typed by hand: "
         "every formula is printed from the SymPy expression the library computes with, every theorem is a claim of "
-        "a proof script in " + tt("proofs/") + ", and every verdict was decided by the Z3 SMT solver for all "
+        "a proof script (a framework's "
+        + tt("derive/frameworks/<key>/claims.py")
+        + ", or one in "
+        + tt("proofs/")
+        + "), and every verdict was decided by the Z3 SMT solver for all "
         "integer values of the parameters (``proved'': the negation under the assumptions is unsatisfiable; "
         "``refuted'': the smallest counterexample, substituted back and re-checked).",
         f"The catalogue holds {len(results)} theorems: {proved} proved and {refuted} refuted, each refutation "

@@ -1,70 +1,94 @@
 """The frameworks derive models: one record per framework, read by everything that lists them.
 
-``derive.frameworks`` (the models), ``derive.spaces`` (their inverses), the document's chapter order,
-the parametrised tests (tests/test_spaces.py, tests/test_registry.py) and the Makefile's side venvs
-(one requirements file each) all come from :data:`FRAMEWORKS`; adding a framework adds one record here.
+Each framework lives in one folder, ``derive/frameworks/<key>/``:
+
+* ``__init__.py`` the model (``derive.frameworks.<key>``: ``conv_length``, ``conv_transpose_length``, its
+  ``Operation`` values);
+* ``inverse.py`` the inverse: the parameter space ``solve``/``explain``/``port`` search (a ``Space`` subclass);
+* ``claims.py`` the proof claims (``CLAIMS``, ``DERIVATIONS``) that make its chapter of the documents;
+* ``tests/`` the model's tests (``test_model.py``), the inverse's tables (``test_inverse.py``), the live probe
+  (``probe.py``, run as a subprocess script: the library never imports it), the test comparing the model with it
+  (``test_conformance.py``) and, for a framework whose pins clash with the main venv, ``requirements.txt``.
+
+``derive.frameworks`` (the models), ``derive.spaces`` (the inverses), ``derive prove`` (the claims), the
+document's chapter order, the parametrised tests (tests/test_spaces.py, tests/test_registry.py) and the
+Makefile's side venvs all come from :data:`FRAMEWORKS`; adding a framework adds its folder and one record here.
 Nothing is imported: a record names modules and files, so reading it costs ``derive explain`` nothing.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+
+#: the folder holding one folder per framework (os.path, not pathlib: pathlib costs explain's start-up)
+FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "frameworks")
 
 
 @dataclass(frozen=True)
 class Framework:
-    """Where one framework lives: its model, its inverse, its proofs, its live probe and its install."""
+    """One framework: its key and spellings, and what its folder ``derive/frameworks/<key>/`` holds."""
 
-    # the key users type and every table uses, e.g. "torch"
+    # the key users type and every table uses, e.g. "torch" (and the folder's name)
     key: str
     # other spellings users type for it (lower case), e.g. ("pytorch",)
     aliases: tuple[str, ...] = ()
-    # the model module under derive/frameworks/ (conv_length, conv_transpose_length, its Operations)
-    model: str = ""
-    # the inverse ("module:Class" under derive/spaces/): the parameter space solve/explain/port search
+    # the inverse's class name in inverse.py, e.g. "TorchSpace"
     inverse: str = ""
-    # the proof script under proofs/ (its CLAIMS and DERIVATIONS make the framework's chapter)
-    proofs: str = ""
-    # the live probe under tests/conformance/ (None: no registry serves the framework, the model is code-read)
-    probe: str | None = None
-    # a side venv's requirements file under tests/conformance/requirements/ (None: the main venv's
-    # `conformance` extra in pyproject.toml installs it, or nothing does)
-    requirements: str | None = None
+    # tests/probe.py runs the real framework (False: no registry serves the framework, the model is code-read)
+    probe: bool = True
+    # tests/requirements.txt pins a side venv the Makefile builds (.venv-frameworks/<key>; else the main venv's
+    # `conformance` extra in pyproject.toml installs the framework, or nothing does)
+    side_venv: bool = False
     # the probe skips, even in CI, when its framework is missing (no package registry serves it)
     optional: bool = False
 
-    def __post_init__(self) -> None:
-        # the defaults follow the key: torch -> frameworks/torch.py, proofs/torch.py, probe_torch.py
-        for name, value in (("model", self.key), ("proofs", f"{self.key}.py")):
-            if not getattr(self, name):
-                object.__setattr__(self, name, value)
+    @property
+    def folder(self) -> str:
+        """The framework's folder, e.g. ``.../derive/frameworks/torch``."""
+        return os.path.join(FOLDER, self.key)
+
+    @property
+    def model(self) -> str:
+        """The model's module, e.g. ``derive.frameworks.torch``."""
+        return f"derive.frameworks.{self.key}"
 
     @property
     def inverse_module(self) -> str:
-        """The module under derive/spaces/ holding the inverse, e.g. ``keras`` for keras2."""
-        return self.inverse.partition(":")[0]
+        """The inverse's module, e.g. ``derive.frameworks.torch.inverse``."""
+        return f"{self.model}.inverse"
 
     @property
-    def inverse_class(self) -> str:
-        """The inverse's class name, e.g. ``Keras2Space``."""
-        return self.inverse.partition(":")[2]
+    def claims(self) -> str:
+        """The proof claims' script, e.g. ``.../derive/frameworks/torch/claims.py``."""
+        return os.path.join(self.folder, "claims.py")
+
+    @property
+    def probe_script(self) -> str | None:
+        """The live probe's script (run in a subprocess), or None."""
+        return os.path.join(self.folder, "tests", "probe.py") if self.probe else None
+
+    @property
+    def requirements(self) -> str | None:
+        """The side venv's requirements file, or None."""
+        return os.path.join(self.folder, "tests", "requirements.txt") if self.side_venv else None
 
 
 #: every framework, in the order chapters, tables and listings show them
 FRAMEWORKS: tuple[Framework, ...] = (
-    Framework("torch", ("pytorch",), inverse="torch:TorchSpace", probe="probe_torch.py"),
-    Framework("tensorflow", ("tf",), inverse="tensorflow:TensorflowSpace", probe="probe_tensorflow.py"),
-    Framework("keras", ("keras3",), inverse="keras:KerasSpace", probe="probe_keras.py"),
-    Framework("keras2", ("tf.keras", "tf_keras"), inverse="keras:Keras2Space", probe="probe_keras2.py"),
-    Framework("jax", inverse="jax:JaxSpace", probe="probe_jax.py"),
-    Framework("flax", inverse="flax:FlaxSpace", probe="probe_flax.py"),
-    Framework("onnx", inverse="onnx:OnnxSpace", probe="probe_onnx.py"),
-    Framework("caffe", inverse="caffe:CaffeSpace"),
-    Framework("mxnet", inverse="mxnet:MxnetSpace", probe="probe_mxnet.py", requirements="mxnet.txt"),
-    Framework("paddle", inverse="paddle:PaddleSpace", probe="probe_paddle.py", requirements="paddle.txt"),
-    Framework("chainer", inverse="chainer:ChainerSpace", probe="probe_chainer.py", requirements="chainer.txt"),
-    Framework("lasagne", inverse="lasagne:LasagneSpace", probe="probe_lasagne.py", optional=True),
-    Framework("tinygrad", inverse="tinygrad:TinygradSpace", probe="probe_tinygrad.py", requirements="tinygrad.txt"),
+    Framework("torch", ("pytorch",), inverse="TorchSpace"),
+    Framework("tensorflow", ("tf",), inverse="TensorflowSpace"),
+    Framework("keras", ("keras3",), inverse="KerasSpace"),
+    Framework("keras2", ("tf.keras", "tf_keras"), inverse="Keras2Space"),
+    Framework("jax", inverse="JaxSpace"),
+    Framework("flax", inverse="FlaxSpace"),
+    Framework("onnx", inverse="OnnxSpace"),
+    Framework("caffe", inverse="CaffeSpace", probe=False),
+    Framework("mxnet", inverse="MxnetSpace", side_venv=True),
+    Framework("paddle", inverse="PaddleSpace", side_venv=True),
+    Framework("chainer", inverse="ChainerSpace", side_venv=True),
+    Framework("lasagne", inverse="LasagneSpace", optional=True),
+    Framework("tinygrad", inverse="TinygradSpace", side_venv=True),
 )
 
 #: framework key -> record

@@ -1,4 +1,4 @@
-"""The framework registry (derive/registry.py): every record's files exist, and no framework file is left out of it."""
+"""The framework registry (derive/registry.py): every record's folder holds its files, and no folder is left out."""
 
 from __future__ import annotations
 
@@ -8,38 +8,52 @@ from pathlib import Path
 import pytest
 
 from derive import frameworks, registry, spaces
+from derive.catalogue import discover, everything
 from derive.errors import ParameterError
 
 ROOT = Path(__file__).parent.parent
+FOLDER = ROOT / "derive" / "frameworks"
 CONFORMANCE = ROOT / "tests" / "conformance"
 RECORDS = [pytest.param(f, id=f.key) for f in registry.FRAMEWORKS]
-# proof scripts that belong to no one framework
-SHARED_PROOFS = {"generic.py", "dumoulin_visin.py", "networks.py"}
+#: what a framework's folder may hold beyond the files its record names
+OPTIONAL = {"tests/test_inverse.py", "tests/requirements.pre.txt"}
+
+
+def files(record: registry.Framework) -> set[str]:
+    """The files a record says its folder holds."""
+    named = {"__init__.py", "inverse.py", "claims.py", "tests/__init__.py", "tests/test_model.py"}
+    if record.probe:
+        named |= {"tests/probe.py", "tests/test_conformance.py"}
+    if record.side_venv:
+        named.add("tests/requirements.txt")
+    return named
 
 
 @pytest.mark.parametrize("record", RECORDS)
 def test_record_files_exist(record):
-    """A record's model, inverse, proof script, probe and requirements are all in the tree."""
+    """A record's folder holds its model, inverse, claims, tests, and its probe and requirements when it says so."""
+    folder = Path(record.folder)
+    assert folder == FOLDER / record.key
+    for name in files(record):
+        assert (folder / name).is_file(), name
     model = frameworks.get(record.key)
-    assert model.__name__ == f"derive.frameworks.{record.model}"
+    assert model.__name__ == record.model == f"derive.frameworks.{record.key}"
     assert callable(model.conv_length) and callable(model.conv_transpose_length)
-    inverse = importlib.import_module(f"derive.spaces.{record.inverse_module}")
-    assert issubclass(getattr(inverse, record.inverse_class), spaces.Space)
-    assert (ROOT / "proofs" / record.proofs).is_file()
-    if record.probe is not None:
-        assert (CONFORMANCE / record.probe).is_file()
-    if record.requirements is not None:
-        assert (CONFORMANCE / "requirements" / record.requirements).is_file()
-        assert record.probe is not None
+    inverse = importlib.import_module(record.inverse_module)
+    assert issubclass(getattr(inverse, record.inverse), spaces.Space)
+    assert getattr(inverse, record.inverse).framework == record.key
+    assert discover([record.key]) == [Path(record.claims)]
+    assert (record.probe_script is not None) == record.probe and (record.requirements is not None) == record.side_venv
 
 
 @pytest.mark.parametrize("record", RECORDS)
 def test_every_spelling_finds_the_record(record):
-    """The key and each alias, in any case, name the framework's model and its space."""
+    """The key and each alias, in any case, name the framework's model, its space and its claims."""
     for name in (record.key, record.key.upper(), *record.aliases):
         assert registry.key(name) == record.key
         assert frameworks.get(name) is frameworks.get(record.key)
-        assert type(spaces.space(name)).__name__ == record.inverse_class
+        assert type(spaces.space(name)).__name__ == record.inverse
+        assert discover([name]) == [Path(record.claims)]
 
 
 def test_unknown_names_are_refused():
@@ -48,25 +62,36 @@ def test_unknown_names_are_refused():
     for lookup in (frameworks.get, spaces.space):
         with pytest.raises(ParameterError, match="'framework' must be one of torch, tensorflow"):
             lookup("theano")
+    with pytest.raises(ParameterError, match="'path' must be a proof script"):
+        discover(["theano"])
 
 
 def test_no_framework_file_is_left_out():
-    """Every model, inverse, framework proof script, probe and side-venv requirements file belongs to a record."""
-    records = registry.FRAMEWORKS
-    derive = ROOT / "derive"
+    """Every framework folder belongs to a record and holds only the files it names; nothing of a framework is left
+    in the old trees (derive/spaces, proofs, tests, tests/conformance)."""
+    folders = {p.name for p in FOLDER.iterdir() if p.is_dir() and not p.name.startswith("_")}
+    assert folders == set(registry.NAMES)
+    for record in registry.FRAMEWORKS:
+        folder = Path(record.folder)
+        held = {
+            p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        }
+        assert held - OPTIONAL == files(record), record.key
+    assert {p.name for p in FOLDER.glob("*.py")} == {"__init__.py", "_model.py"}
+    assert {p.name for p in (ROOT / "derive" / "spaces").glob("*.py") if not p.name.startswith("_")} == set()
+    # proofs/ holds only what belongs to no one framework; cross-framework probes: port's alignment, derive net
+    keys = set(registry.NAMES)
+    assert not {p.stem for p in (ROOT / "proofs").glob("*.py")} & keys
+    assert not {p.stem.removeprefix("probe_").removeprefix("test_") for p in CONFORMANCE.glob("*.py")} & keys
+    assert not list((ROOT / "tests").glob("test_framework_*.py")) + list((ROOT / "tests").glob("test_space_*.py"))
 
-    def stems(folder: Path, pattern: str = "*.py") -> set[str]:
-        return {p.name for p in folder.glob(pattern) if not p.name.startswith("_")}
 
-    assert stems(derive / "frameworks") == {f"{f.model}.py" for f in records}
-    assert stems(derive / "spaces") == {f"{f.inverse_module}.py" for f in records}
-    scripts = {p for p in stems(ROOT / "proofs") if not p.startswith("question_")} - SHARED_PROOFS
-    assert scripts == {f.proofs for f in records}
-    # cross-framework probes: port's sample alignment, and whole networks (derive net)
-    probes = {p for p in stems(CONFORMANCE, "probe_*.py") if not p.startswith("probe_alignment") and "_net_" not in p}
-    assert probes == {f.probe for f in records if f.probe is not None}
-    requirements = {p for p in stems(CONFORMANCE / "requirements", "*.txt") if not p.endswith(".pre.txt")}
-    assert requirements == {f.requirements for f in records if f.requirements is not None}
+def test_the_catalogue_holds_every_framework():
+    """``derive prove`` with no path reads every framework's claims and every script of proofs/, each once."""
+    scripts = everything(ROOT / "proofs")
+    assert len(scripts) == len(set(scripts))
+    assert {Path(f.claims) for f in registry.FRAMEWORKS} <= set(scripts)
+    assert {p for p in (ROOT / "proofs").glob("*.py")} <= set(scripts)
 
 
 def test_keys_and_aliases_are_unique():

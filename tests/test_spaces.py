@@ -1,5 +1,6 @@
-"""Every framework's space (derive/spaces/), one suite over the registry: brute force, the lazy order, endless
-families, explain's ways and the command line's refusals, read from the tables in tests/test_space_<key>.py.
+"""Every framework's inverse (derive/frameworks/<key>/inverse.py), one suite over the registry: brute force, the lazy
+order, endless families, explain's ways and the command line's refusals, read from the tables in
+derive/frameworks/<key>/tests/test_inverse.py.
 
 A framework's file holds its tables and its own tests; the checks every space must pass live here once:
 ``BRUTE`` rows ``(n, out, bounds)`` (run on each of the file's ``BACKENDS``, default ``[None]``) or
@@ -24,13 +25,11 @@ from derive.solve import solve
 from derive.spaces import Budget, Query, space
 from tests.test_queries import brute
 
-HERE = Path(__file__).parent
-
-#: framework key -> its tests/test_space_<key>.py (torch, keras, keras2 and tensorflow are in tests/test_queries.py)
+#: framework key -> its tests/test_inverse.py (torch, keras, keras2 and tensorflow are in tests/test_queries.py)
 SUITES: dict[str, ModuleType] = {
-    f.key: importlib.import_module(f"tests.test_space_{f.key}")
+    f.key: importlib.import_module(f"{f.model}.tests.test_inverse")
     for f in registry.FRAMEWORKS
-    if (HERE / f"test_space_{f.key}.py").exists()
+    if (Path(f.folder) / "tests" / "test_inverse.py").exists()
 }
 
 

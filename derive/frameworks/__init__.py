@@ -1,4 +1,8 @@
-"""Models of what each framework really does to convolution lengths, one module per framework.
+"""Models of what each framework really does to convolution lengths, one folder per framework.
+
+``derive/frameworks/<key>/`` holds everything about one framework (see :mod:`derive.registry`): its
+``__init__.py`` is the model, ``inverse.py`` its inverse, ``claims.py`` its proof claims, ``tests/`` its tests and
+live probe; ``_model.py`` here holds what every model shares (:class:`Operation`, :class:`Requirement`).
 
 ``get(name)`` returns the module; every module offers ``conv_length`` and ``conv_transpose_length``
 with the framework's own keyword names and defaults, and its :class:`Operation` values as data.
@@ -20,7 +24,7 @@ def get(name: str) -> ModuleType:
     key = ALIASES.get(name.lower(), name.lower()) if isinstance(name, str) else name
     if key not in NAMES:
         raise ParameterError("framework", f"must be one of {', '.join(NAMES)}", name)
-    module = f"{__name__}.{BY_KEY[key].model}"
+    module = BY_KEY[key].model
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as e:

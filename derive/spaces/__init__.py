@@ -1,7 +1,7 @@
 """Each framework's transposed convolution as a parameter space: its knobs, and its answers in closed form.
 
-This module holds what every framework shares (:class:`Space`, :class:`Bounds`, :class:`Family`, the
-simplest-first walk); ``derive/spaces/<framework>.py`` holds one framework's space, loaded on demand
+This package holds what every framework's inverse shares (:class:`Space`, :class:`Bounds`, :class:`Family`,
+the simplest-first walk); ``derive/frameworks/<key>/inverse.py`` holds one framework's space, loaded on demand
 by :func:`space`.
 
 A space lists the knobs a caller sets (named as the framework spells them, with its defaults and
@@ -36,13 +36,13 @@ from ._space import Space
 from ._values import Bounds, Budget, Dim, Family, Found, Knob, Pads, Query, Range, SolverError
 
 # the package holds what every framework shares: the values (_values.py), the Space class (_space.py), the
-# search helpers (_search.py, _paired.py); here the lookup of one framework's space (derive/registry.py names it)
+# search helpers (_search.py, _paired.py); here the lookup of one framework's inverse (frameworks/<key>/inverse.py)
 
 
 def covered() -> tuple[str, ...]:
     """The frameworks whose space is written."""
-    here = os.path.dirname(__file__)  # os.path, not pathlib: pathlib costs explain's start-up a few milliseconds
-    return tuple(f.key for f in registry.FRAMEWORKS if os.path.exists(os.path.join(here, f"{f.inverse_module}.py")))
+    # os.path, not pathlib: pathlib costs explain's start-up a few milliseconds
+    return tuple(f.key for f in registry.FRAMEWORKS if os.path.exists(os.path.join(f.folder, "inverse.py")))
 
 
 def space_class(name: str) -> type[Space]:
@@ -50,7 +50,7 @@ def space_class(name: str) -> type[Space]:
     if name not in covered():
         raise ParameterError("framework", f"is not covered by the queries yet (covered: {', '.join(covered())})", name)
     record = registry.BY_KEY[name]
-    return getattr(importlib.import_module(f"{__name__}.{record.inverse_module}"), record.inverse_class)
+    return getattr(importlib.import_module(record.inverse_module), record.inverse)
 
 
 def space(framework: str, backend: str | None = None) -> Space:

@@ -1,6 +1,7 @@
 """Run one framework probe in its own process and read its JSON-lines report.
 
-A probe (``tests/conformance/probe_<name>.py``) imports the real framework, sweeps the grid and
+A probe (a framework's ``derive/frameworks/<key>/tests/probe.py``, or a cross-framework one here:
+``tests/conformance/probe_<name>.py``) imports the real framework, sweeps the grid and
 prints one JSON object per case: ``{"op": ..., "args": {...}, "length": int}`` or
 ``{"op": ..., "args": {...}, "error": "<framework's message>"}``. When the framework cannot be
 imported it prints ``{"skip": "<reason>"}``; the test then skips, or fails when
@@ -21,6 +22,17 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+
+
+def script_path(script: str) -> Path:
+    """The probe ``script`` names: a framework key's ``tests/probe.py`` (derive/registry.py), or a file here."""
+    from derive import registry
+
+    record = registry.BY_KEY.get(script)
+    if record is not None and record.probe_script is not None:
+        return Path(record.probe_script)
+    return HERE / script
 
 
 def interpreter(script: str) -> str:
@@ -48,11 +60,11 @@ def _run(script: str, env_items: tuple[tuple[str, str], ...]) -> tuple[list[dict
     """Run the probe to the end; a case that kills the process becomes a ``crash`` row and the probe
     starts again at the next case (see ``_probe.py``), so one aborting case never takes others with it."""
     start = time.perf_counter()
-    command = [interpreter(script), str(HERE / script)]
+    command = [interpreter(script), str(script_path(script))]
     rows: list[dict] = []
     first = 0
     for _ in range(MAX_CRASHES + 1):
-        env = {**os.environ, **dict(env_items), "PYTHONPATH": str(HERE.parent.parent), "DERIVE_PROBE_FROM": str(first)}
+        env = {**os.environ, **dict(env_items), "PYTHONPATH": str(ROOT), "DERIVE_PROBE_FROM": str(first)}
         proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3000)
         records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
         # a restarted probe reports its run ("info") again: keep the first
@@ -74,7 +86,8 @@ def _run(script: str, env_items: tuple[tuple[str, str], ...]) -> tuple[list[dict
 
 
 def probe(script: str, optional: bool = False, **env: str) -> list[dict]:
-    """The probe's records (cached per process); skips or fails when the framework is missing.
+    """The records of the probe ``script`` (a framework key, or a probe file here), cached per process; skips or
+    fails when the framework is missing.
 
     ``optional`` probes (a framework no package registry serves) skip even when frameworks are required.
     """

@@ -1,0 +1,137 @@
+"""BVLC Caffe: the ``Deconvolution`` layer (``convolution_param``) on one axis as a parameter space.
+
+Caffe has no output padding and no output size: one call gives exactly one length,
+``stride·(n-1) + dilation·(kernel_size-1) + 1 - 2·pad``, the shortest length its ``Convolution``
+maps back to ``n``. So an index tuple is only (stride, dilation), and every family is a line in
+(pad, kernel_size), as torch's with ``output_padding = 0``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from ...spaces._search import stride_order, symmetric_line
+from ...spaces._space import Space
+from ...spaces._values import Bounds, Dim, Found, Knob, Query, _ceildiv
+from .. import caffe
+
+
+def _last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:
+    """Pad and dilation both open: None when the dilations go on fitting, else the last one that may.
+
+    From ``far`` on, ``d·u >= e + 2·pad.lo`` no longer binds any kernel (for every ``e <= e_max``), so a
+    dilation fits or not by its parity alone: ``far`` and ``far + 1`` decide for all the larger ones.
+    """
+    far = max(b.dilation.lo, 2, _ceildiv(e_max + 2 * b.padding.lo, max(1, b.kernel.lo - 1)))
+    return None if fits(far) or fits(far + 1) else far - 1
+
+
+class CaffeSpace(Space):
+    """``Deconvolution``: ``stride·(n-1) + dilation·(kernel_size-1) + 1 - 2·pad`` (no output padding, no size)."""
+
+    framework = "caffe"
+    operation = "caffe Deconvolution"
+    forward_operation = "caffe Convolution"
+    knobs = (
+        Knob("kernel_size", "kernel", None, ">= 1"),
+        Knob("stride", "stride", 1, ">= 1"),
+        Knob("pad", "padding", 0, ">= 0 (both sides)"),
+        Knob("dilation", "dilation", 1, ">= 1"),
+    )
+    index_names = ("stride", "dilation")
+    member_names = ("pad", "kernel_size")
+
+    def call(self, n: int, cfg: Mapping[str, Any]) -> int:
+        return caffe.conv_transpose_length(n, **cfg)
+
+    def model(self) -> Any:
+        return caffe.DECONVOLUTION
+
+    def dims(self, q: Query) -> list[Dim]:
+        n, out, b = q.n, q.out, q.bounds
+        p_hi = b.padding.hi
+        u_lo = max(b.kernel.lo - 1, 1)  # a dilated kernel has k >= 2
+
+        def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
+            if b.kernel.hi is not None and b.kernel.hi < 2:
+                return [1] if 1 in b.dilation else []
+            s = ix["stride"]
+            e = out - 1 - (n - 1) * s
+            if p_hi is not None:
+                return b.dilation.values(max(1, (e + 2 * p_hi) // u_lo))
+            if b.dilation.hi is not None:
+                return b.dilation.values()
+            return b.dilation.values(
+                _last_dilation(b, e, lambda d: self.family(q, {"stride": s, "dilation": d}) is not None)
+            )
+
+        if n >= 2 and p_hi is not None:
+            s_hi = (out - 1 + 2 * p_hi) // (n - 1)  # d·u - 2·pad = out - 1 - (n-1)·stride with d·u >= 0
+        else:
+            s_hi = self._endless_strides(q, dilations)
+        return [
+            Dim("stride", lambda ix: stride_order(q.scale, b.stride, s_hi), lambda ix: q.scale),
+            Dim("dilation", dilations, lambda ix: 1),
+        ]
+
+    def _endless_strides(self, q: Query, dilations: Callable[[Mapping[str, Any]], Iterable[int]]) -> int | None:
+        """None when the strides go on giving families, else the last stride that may (no output padding to help).
+
+        Here pad has no upper end (or n = 1). From ``s0`` on (every stride when n = 1) the lower bound
+        ``d·u >= e + 2·pad.lo`` binds no dilation from ``far`` on, so whether a stride has a family
+        depends only on the parity of ``e = out - 1 - (n-1)·stride``; and a dilation ``d >= 2`` that
+        fits gives ``d + 2`` that fits too (pad + u). So the strides s0 and s0 + 1 with the dilations
+        at both ends of ``d.lo .. far + 3`` decide for every later stride.
+        """
+        n, b = q.n, q.bounds
+        if n == 1:
+            s0, e = 1, q.out - 1
+        else:
+            s0 = max(1, _ceildiv(q.out - 1 + 2 * b.padding.lo, n - 1))
+            e = q.out - 1 - (n - 1) * s0
+        d_lo, d_hi = b.dilation.lo, b.dilation.hi
+        if n == 1 and b.padding.hi is not None:
+            candidates: Iterable[int] = dilations({"stride": s0})  # finite: pad bounds the dilation
+        else:
+            far = max(d_lo, _ceildiv(e + 2 * b.padding.lo, max(1, b.kernel.lo - 1)))
+            top = far + 3 if d_hi is None else min(d_hi, far + 3)
+            candidates = sorted({*range(d_lo, min(top, d_lo + 3) + 1), *range(max(d_lo, top - 3), top + 1)})
+        strides = (s0,) if n == 1 else (s0, s0 + 1)
+        if any(self.family(q, {"stride": s, "dilation": d}) is not None for s in strides for d in candidates):
+            return None
+        return s0 - 1
+
+    def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
+        s, d = index["stride"], index["dilation"]
+        b = q.bounds
+        # d·u - 2·pad = e with u = kernel_size - 1
+        e = q.out - 1 - (q.n - 1) * s
+        line = symmetric_line(b, d, e)
+        if line is None:
+            return None
+        (p0, p_step), (k0, k_step), count = line
+        free = (("pad", p0, p_step), ("kernel_size", k0, k_step))
+        return self.make({"stride": s, "dilation": d}, free, count)
+
+    def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
+        b = bounds
+        for k, s, p, d in itertools.product(
+            b.kernel.values(), b.stride.values(), b.padding.values(), b.dilation.values()
+        ):
+            yield {"kernel_size": k, "stride": s, "pad": p, "dilation": d}
+
+    def formula(self, n: int, cfg: Mapping[str, Any]) -> tuple[str, str]:
+        k, s, p, d = (cfg[x] for x in ("kernel_size", "stride", "pad", "dilation"))
+        value = s * (n - 1) + d * (k - 1) + 1 - 2 * p
+        return (
+            "stride·(n-1) + dilation·(kernel_size-1) + 1 - 2·pad",
+            f"{s}·({n}-1) + {d}·({k}-1) + 1 - 2·{p} = {value}",
+        )
+
+    def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
+        args = {x: cfg[x] for x in ("kernel_size", "stride", "pad", "dilation")}
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in args.values()):
+            return None
+        return f"{self.forward_operation}({self.show(args)})", lambda length: caffe.conv_length(length, **args)

@@ -1,0 +1,1 @@
+"""Tests of derive/frameworks/chainer/ (what each file holds: derive/registry.py)."""

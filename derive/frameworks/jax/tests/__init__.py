@@ -1,0 +1,1 @@
+"""Tests of derive/frameworks/jax/ (what each file holds: derive/registry.py)."""

@@ -1,0 +1,1 @@
+"""Tests of derive/frameworks/tensorflow/ (what each file holds: derive/registry.py)."""

@@ -1,0 +1,110 @@
+"""PyTorch: ``torch.nn.ConvTranspose1d`` as a parameter space."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from ...spaces._search import stride_order, symmetric_line
+from ...spaces._space import Space
+from ...spaces._values import Bounds, Dim, Found, Knob, Query
+from .. import torch
+
+
+class TorchSpace(Space):
+    """``torch.nn.ConvTranspose1d``: ``(n-1)s - 2p + d(k-1) + 1 + a``, ``a < max(s, d)``, p >= 0."""
+
+    framework = "torch"
+    operation = "torch.nn.ConvTranspose1d"
+    knobs = (
+        Knob("kernel_size", "kernel", None, ">= 1"),
+        Knob("stride", "stride", 1, ">= 1"),
+        Knob("padding", "padding", 0, ">= 0 (both sides)"),
+        Knob("output_padding", "adjust", 0, "< stride or < dilation"),
+        Knob("dilation", "dilation", 1, ">= 1"),
+        Knob("output_size", "target", None, "forward(x, output_size=...): within stride - 1 above the length"),
+    )
+    forward_operation = "torch.nn.Conv1d"
+    index_names = ("stride", "dilation", "output_padding")
+    member_names = ("padding", "kernel_size")
+
+    def call(self, n: int, cfg: Mapping[str, Any]) -> int:
+        return torch.conv_transpose_length(n, **cfg)
+
+    def model(self) -> Any:
+        return torch.CONV_TRANSPOSE1D
+
+    def dims(self, q: Query) -> list[Dim]:
+        n, out, b = q.n, q.out, q.bounds
+        p_hi = b.padding.hi
+        s_hi = None if n < 2 or p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
+        u_lo = max(b.kernel.lo - 1, 1)  # a dilated kernel has k >= 2
+
+        def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
+            if b.kernel.hi is not None and b.kernel.hi < 2:
+                return [1] if 1 in b.dilation else []
+            e0 = out - 1 - (n - 1) * ix["stride"]
+            hi = None if p_hi is None else max(1, (e0 + 2 * p_hi) // u_lo)
+            return b.dilation.values(hi)
+
+        def adjusts(ix: Mapping[str, Any]) -> Iterable[int]:
+            s, d = ix["stride"], ix["dilation"]
+            e0 = out - 1 - (n - 1) * s
+            hi = max(s, d) - 1
+            if p_hi is not None:
+                hi = min(hi, e0 - d * (b.kernel.lo - 1 if d == 1 else u_lo) + 2 * p_hi)
+            lo = 0
+            if b.kernel.hi is not None:
+                lo = max(0, e0 - d * (b.kernel.hi - 1) + 2 * b.padding.lo)
+            return range(lo, hi + 1)
+
+        return [
+            Dim("stride", lambda ix: stride_order(q.scale, b.stride, s_hi), lambda ix: q.scale),
+            Dim("dilation", dilations, lambda ix: 1),
+            Dim("output_padding", adjusts, lambda ix: 0),
+        ]
+
+    def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
+        s, d, a = index["stride"], index["dilation"], index["output_padding"]
+        b = q.bounds
+        # d·u - 2p = e with u = k - 1
+        e = q.out - 1 - a - (q.n - 1) * s
+        line = symmetric_line(b, d, e)
+        if line is None:
+            return None
+        (p0, p_step), (k0, k_step), count = line
+        free = (("padding", p0, p_step), ("kernel_size", k0, k_step))
+        return self.make({"stride": s, "output_padding": a, "dilation": d}, free, count)
+
+    def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
+        b = bounds
+        top = max(b.stride.hi, b.dilation.hi)  # type: ignore[type-var]
+        for k, s, p, a, d in itertools.product(
+            b.kernel.values(), b.stride.values(), b.padding.values(), range(top + 1), b.dilation.values()
+        ):
+            yield {"kernel_size": k, "stride": s, "padding": p, "output_padding": a, "dilation": d}
+
+    def formula(self, n: int, cfg: Mapping[str, Any]) -> tuple[str, str]:
+        k, s, p, a, d = (cfg[x] for x in ("kernel_size", "stride", "padding", "output_padding", "dilation"))
+        low = (n - 1) * s - 2 * p + d * (k - 1) + 1  # L0: the length with no output padding
+        base = "(n-1)·stride - 2·padding + dilation·(kernel_size-1) + 1"
+        numbers = f"({n}-1)·{s} - 2·{p} + {d}·({k}-1) + 1"
+        if cfg.get("output_size") is None:
+            return f"{base} + output_padding", f"{numbers} + {a} = {low + a}"
+        span = f"{max(low, 1)}..{low + s - 1}" if s > 1 else str(low)
+        return f"output_size, accepted from L0 = {base} to L0 + stride - 1", f"L0 = {numbers} = {low}: accepted {span}"
+
+    def forward(self, cfg: Mapping[str, Any]) -> tuple[str, Callable[[int], int]] | None:
+        args = {x: cfg[x] for x in ("kernel_size", "stride", "padding", "dilation")}
+        if not all(isinstance(v, int) for v in args.values()):
+            return None
+        return f"{self.forward_operation}({self.show(args)})", lambda length: torch.conv_length(length, **args)
+
+    def call_text(self, cfg: Mapping[str, Any]) -> str:
+        size = cfg.get("output_size")
+        shown = self.show({k: v for k, v in cfg.items() if k != "output_size"})
+        return f"{self.operation}({shown})" + ("" if size is None else f"(x, output_size={size})")
+
+    def target_text(self, lengths: str) -> str:
+        return f"forward(x, output_size={lengths})"
