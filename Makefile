@@ -41,11 +41,11 @@ prove: $(VENV)/.core
 	$(BIN)/derive prove --docs
 
 test: $(VENV)/.test frameworks
-	$(BIN)/ruff check derive tests proofs bench
+	$(BIN)/ruff check derive tests proofs bench conftest.py
 	$(SIDE_ENV) $(BIN)/pytest
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check derive tests proofs bench
+	$(BIN)/ruff check derive tests proofs bench conftest.py
 
 bench: $(VENV)/.test
 	$(BIN)/pip install -q -e '.[bench]'

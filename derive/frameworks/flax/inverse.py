@@ -1,7 +1,7 @@
 """Flax: ``flax.linen.ConvTranspose`` on one axis as a parameter space.
 
 Flax hands everything but ``'CIRCULAR'`` to ``lax.conv_transpose`` (with ``use_consistent_padding``
-left False), so the lengths are JAX's (see :mod:`derive.spaces.jax`): ``'SAME'`` and ``'CIRCULAR'``
+left False), so the lengths are JAX's (see :mod:`derive.frameworks.jax.inverse`): ``'SAME'`` and ``'CIRCULAR'``
 give ``n·s``, ``'VALID'`` ``(n-1)s + max(K, s)``, and explicit pads of the stride-stretched input
 ``max(0, (n-1)s + lo + hi - K + 2)``.
 
