@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from derive.errors import FrameworkError  # noqa: E402
+from derive.inverse import Bounds, Query, Range, covered, space  # noqa: E402
 from derive.solve import solve  # noqa: E402
-from derive.spaces import Bounds, Query, Range, covered, space  # noqa: E402
 
 
 def brute_torch(n: int, out: int, high: int) -> np.ndarray:

@@ -48,7 +48,7 @@ class NoCallError(DeriveError):
 
 
 def call(space: Any, settings: Sequence[Mapping[str, Any]]) -> str:
-    """The call with one setting per axis (``space`` is a :class:`derive.spaces.Space`).
+    """The call with one setting per axis (``space`` is a :class:`derive.inverse.Space`).
 
     One axis gives the space's own call text. Kernel and stride are always shown, any other knob when an
     axis has it off its default; a value the axes share that is not a number (a mode, None) is shown once.

@@ -538,8 +538,8 @@ def _plain(value: Any) -> Any:
 
 
 def _bounds(args: argparse.Namespace) -> Any:
+    from .inverse import Bounds, Range, space
     from .solve import parse_range
-    from .spaces import Bounds, Range, space
 
     high = None if args.max is None else _int("max", args.max)
     if high is not None and high < 1:
@@ -735,7 +735,7 @@ def _nd_head(args: argparse.Namespace, rows: list[dict[str, Any]], found: list[A
     """The layer of several axes as asked, with its lengths: ``...Conv2DTranspose(...) on n=(4, 4): (16, 16)``."""
     from .calls import NoCallError, call, rank_name
     from .explain import length_text
-    from .spaces import space
+    from .inverse import space
 
     sp = space(args.framework, args.backend)
     texts = [length_text(e) for e in found]
@@ -784,7 +784,7 @@ def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
 
 def knob_lines(framework: str) -> list[str]:
     """What solve, explain and port take for one framework: its call, knobs, modes and backends."""
-    from .spaces import space
+    from .inverse import space
 
     sp = space(framework)
     out = [f"{sp.framework}: {sp.operation} (forward: {sp.forward_operation})"]
@@ -802,7 +802,7 @@ def knob_lines(framework: str) -> list[str]:
 
 def knobs_json(framework: str) -> dict[str, Any]:
     """``knobs_lines`` as data: one entry of ``derive knobs --json``."""
-    from .spaces import space
+    from .inverse import space
 
     sp = space(framework)
     knobs = []
@@ -821,7 +821,7 @@ def knobs_json(framework: str) -> dict[str, Any]:
 
 
 def cmd_knobs(args: argparse.Namespace) -> int:
-    from .spaces import covered
+    from .inverse import covered
 
     names = [args.framework] if args.framework is not None else list(covered())  # '' is no framework
     if args.json:

@@ -40,6 +40,7 @@ from .derivation import (
 )
 from .errors import DeriveError, ParameterError
 from .frameworks._model import Operation, Requirement
+from .inverse import covered
 from .latex import RELATIONS, SYMBOL_ORDER, LatexPrinter, conjuncts, to_latex
 from .latex_text import escape, paragraphs, prose, quotes, rich, slug, tt
 from .lengths import effective_kernel
@@ -62,7 +63,6 @@ from .pdf import (
 )
 from .prover import Status, prove
 from .questions import QUESTIONS, Answer, Example, Picture, Question
-from .spaces import covered
 
 # the effective kernel, abbreviated K wherever d(k - 1) + 1 appears whole
 _k, _d = sp.symbols("k d", integer=True, positive=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from .display import Displayed
 from .errors import FrameworkError, ParameterError
-from .spaces import Space, space
+from .inverse import Space, space
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Pictures of a transposed convolution, generated from the framework models: SVG for the CLI, TikZ for the PDF.
 
 Two kinds of figure, each a frozen dataclass computed from one call of a framework model
-(:mod:`derive.spaces`), never drawn by hand:
+(:mod:`derive.inverse`), never drawn by hand:
 
 * :class:`Taps`: where a transposed convolution places its taps. Input sample ``i`` spreads its
   ``k`` taps over the positions ``i·s + d·t`` (``t = 0 .. k-1``) of the *full* output
@@ -38,7 +38,7 @@ from . import alignment
 from .errors import DeriveError, FrameworkError, ParameterError
 from .explain import explain
 from .frameworks import jax, onnx, paddle
-from .spaces import Space, space
+from .inverse import Space, space
 
 FORMATS = ("svg", "tikz")
 

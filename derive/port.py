@@ -30,8 +30,8 @@ from . import _arith as A
 from . import alignment as AL
 from .display import Displayed
 from .errors import FrameworkError, ParameterError
+from .inverse import Bounds, Range, Space, space
 from .solve import solve
-from .spaces import Bounds, Range, Space, space
 
 #: the input lengths each candidate is tried on before the prover sees it
 CHECK_LENGTHS = range(1, 41)

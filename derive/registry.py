@@ -10,8 +10,8 @@ Each framework lives in one folder, ``derive/frameworks/<key>/``:
   (``probe.py``, run as a subprocess script: the library never imports it), the test comparing the model with it
   (``test_conformance.py``) and, for a framework whose pins clash with the main venv, ``requirements.txt``.
 
-``derive.frameworks`` (the models), ``derive.spaces`` (the inverses), ``derive prove`` (the claims), the
-document's chapter order, the parametrised tests (tests/test_spaces.py, tests/test_registry.py) and the
+``derive.frameworks`` (the models), ``derive.inverse`` (the inverses), ``derive prove`` (the claims), the
+document's chapter order, the parametrised tests (tests/test_inverses.py, tests/test_registry.py) and the
 Makefile's side venvs all come from :data:`FRAMEWORKS`; adding a framework adds its folder and one record here.
 Nothing is imported: a record names modules and files, so reading it costs ``derive explain`` nothing.
 """

@@ -1,6 +1,6 @@
 """``derive solve``: every configuration of a framework's transposed convolution that maps ``n`` to a target.
 
-The answers come from the closed-form families of :mod:`derive.spaces`, simplest first (the order
+The answers come from the closed-form families of :mod:`derive.inverse`, simplest first (the order
 is defined there), each checked against the framework model before it is returned. When nothing
 fits, the result says which constraint blocks it and gives the nearest reachable lengths.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from .display import Displayed
 from .errors import DeriveError, FrameworkError, ParameterError
-from .spaces import Bounds, Budget, Family, Query, Range, SolverError, Space, space
+from .inverse import Bounds, Budget, Family, Query, Range, SolverError, Space, space
 
 #: index tuples one search may visit before it gives up (only an open-ended, nearly empty search gets there)
 BUDGET = 2_000_000

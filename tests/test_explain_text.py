@@ -8,7 +8,7 @@ import pytest
 
 from derive.cli import main
 from derive.explain import explain, length_text
-from derive.spaces import covered, space
+from derive.inverse import covered, space
 
 # a "-" standing where a value belongs: after ':', '=', '(' or ',' and before the end, ',' or ')'
 BARE = re.compile(r"(?:^|[:=(,])\s*-\s*(?:$|[,)])")

@@ -17,10 +17,10 @@ from derive import alignment as AL
 from derive.cli import main
 from derive.errors import FrameworkError, ParameterError
 from derive.explain import explain
+from derive.inverse import Bounds, Budget, Query, Range, Space, space
 from derive.port import lines, port
 from derive.prover import prove
 from derive.solve import every_n, parse_target, solve, solve_every
-from derive.spaces import Bounds, Budget, Query, Range, Space, space
 
 ROOT = Path(__file__).parent.parent
 

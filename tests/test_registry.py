@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from derive import frameworks, registry, spaces
+from derive import frameworks, inverse, registry
 from derive.catalogue import discover, everything
 from derive.errors import ParameterError
 
@@ -39,9 +39,9 @@ def test_record_files_exist(record):
     model = frameworks.get(record.key)
     assert model.__name__ == record.model == f"derive.frameworks.{record.key}"
     assert callable(model.conv_length) and callable(model.conv_transpose_length)
-    inverse = importlib.import_module(record.inverse_module)
-    assert issubclass(getattr(inverse, record.inverse), spaces.Space)
-    assert getattr(inverse, record.inverse).framework == record.key
+    module = importlib.import_module(record.inverse_module)
+    assert issubclass(getattr(module, record.inverse), inverse.Space)
+    assert getattr(module, record.inverse).framework == record.key
     assert discover([record.key]) == [Path(record.claims)]
     assert (record.probe_script is not None) == record.probe and (record.requirements is not None) == record.side_venv
 
@@ -52,14 +52,14 @@ def test_every_spelling_finds_the_record(record):
     for name in (record.key, record.key.upper(), *record.aliases):
         assert registry.key(name) == record.key
         assert frameworks.get(name) is frameworks.get(record.key)
-        assert type(spaces.space(name)).__name__ == record.inverse
+        assert type(inverse.space(name)).__name__ == record.inverse
         assert discover([name]) == [Path(record.claims)]
 
 
 def test_unknown_names_are_refused():
     """A name that is no key or alias gets one error naming the parameter and every key."""
     assert registry.key("theano") is None and registry.key(3) is None  # type: ignore[arg-type]
-    for lookup in (frameworks.get, spaces.space):
+    for lookup in (frameworks.get, inverse.space):
         with pytest.raises(ParameterError, match="'framework' must be one of torch, tensorflow"):
             lookup("theano")
     with pytest.raises(ParameterError, match="'path' must be a proof script"):
@@ -68,7 +68,7 @@ def test_unknown_names_are_refused():
 
 def test_no_framework_file_is_left_out():
     """Every framework folder belongs to a record and holds only the files it names; nothing of a framework is left
-    in the old trees (derive/spaces, proofs, tests, tests/conformance)."""
+    in the shared trees (derive/inverse, proofs, tests, tests/conformance)."""
     folders = {p.name for p in FOLDER.iterdir() if p.is_dir() and not p.name.startswith("_")}
     assert folders == set(registry.NAMES)
     for record in registry.FRAMEWORKS:
@@ -78,7 +78,8 @@ def test_no_framework_file_is_left_out():
         }
         assert held - OPTIONAL == files(record), record.key
     assert {p.name for p in FOLDER.glob("*.py")} == {"__init__.py", "_model.py"}
-    assert {p.name for p in (ROOT / "derive" / "spaces").glob("*.py") if not p.name.startswith("_")} == set()
+    assert {p.name for p in (ROOT / "derive" / "inverse").glob("*.py") if not p.name.startswith("_")} == set()
+    assert not (ROOT / "derive" / "spaces").exists()
     # proofs/ holds only what belongs to no one framework; cross-framework probes: port's alignment, derive net
     keys = set(registry.NAMES)
     assert not {p.stem for p in (ROOT / "proofs").glob("*.py")} & keys

@@ -88,7 +88,7 @@ def ports() -> list[tuple[str, str, dict[str, Any], Any]]:
 
 def sources(name: str) -> list[dict[str, Any]]:
     """PORT_SOURCES of one framework with every default filled in (as the probe runs them)."""
-    from derive.spaces import space
+    from derive.inverse import space
 
     fw, backend = split(name)
     return [space(fw, backend).bind(cfg) for cfg in PORT_SOURCES.get(fw, [])]
@@ -109,7 +109,7 @@ def concrete(cfg: dict[str, Any], n: int, extra: int = 0) -> dict[str, Any]:
 def grid(name: str) -> list[tuple[dict[str, Any], int]]:
     """The grid cases of one framework the model accepts, sampled down to CAP."""
     from derive.errors import DeriveError
-    from derive.spaces import Bounds, Range, space
+    from derive.inverse import Bounds, Range, space
 
     fw, backend = split(name)
     sp = space(fw, backend)

@@ -10,8 +10,8 @@ import pytest
 
 from derive import alignment as AL
 from derive.errors import DeriveError
+from derive.inverse import space
 from derive.port import LENGTH_ONLY, SAME_SAMPLES
-from derive.spaces import space
 
 from . import probe_alignment as P
 from ._harness import probe

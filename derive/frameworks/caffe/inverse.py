@@ -12,9 +12,9 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ...spaces._search import stride_order, symmetric_line
-from ...spaces._space import Space
-from ...spaces._values import Bounds, Dim, Found, Knob, Query, _ceildiv
+from ...inverse._search import stride_order, symmetric_line
+from ...inverse._space import Space
+from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv
 from .. import caffe
 
 

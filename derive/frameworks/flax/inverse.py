@@ -23,8 +23,8 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ...spaces._search import symmetric_line
-from ...spaces._values import Bounds, Found, Knob, Query
+from ...inverse._search import symmetric_line
+from ...inverse._values import Bounds, Found, Knob, Query
 from .. import flax, jax
 from ..jax.inverse import JaxSpace, minus_extent_text
 

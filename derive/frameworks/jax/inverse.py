@@ -26,9 +26,9 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ...spaces._search import progression, stride_order
-from ...spaces._space import Space
-from ...spaces._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
+from ...inverse._search import progression, stride_order
+from ...inverse._space import Space
+from ...inverse._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
 from .. import jax
 
 #: an unbounded end of an interval

@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ...spaces._search import progression, stride_order
-from ...spaces._space import Space
-from ...spaces._values import Bounds, Dim, Found, Knob, Query, _min
+from ...inverse._search import progression, stride_order
+from ...inverse._space import Space
+from ...inverse._values import Bounds, Dim, Found, Knob, Query, _min
 from .. import keras
 
 

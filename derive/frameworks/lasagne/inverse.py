@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ...errors import ParameterError
-from ...spaces._search import Forced, level_exists, periodic, progression, stride_order, walk
-from ...spaces._space import Space
-from ...spaces._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
+from ...inverse._search import Forced, level_exists, periodic, progression, stride_order, walk
+from ...inverse._space import Space
+from ...inverse._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
 from .. import lasagne
 
 CROPS = ("valid", "full", "same")

@@ -31,9 +31,9 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ...spaces._search import Forced, level_exists, padding_line, periodic, progression, stride_order, walk
-from ...spaces._space import Space, _term
-from ...spaces._values import Bounds, Budget, Dim, Family, Found, Knob, Pads, Query, _ceildiv, _min
+from ...inverse._search import Forced, level_exists, padding_line, periodic, progression, stride_order, walk
+from ...inverse._space import Space, _term
+from ...inverse._values import Bounds, Budget, Dim, Family, Found, Knob, Pads, Query, _ceildiv, _min
 from .. import onnx
 
 SAME = ("SAME_UPPER", "SAME_LOWER")

@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ...spaces._paired import PairedSpace, formula_number, span
-from ...spaces._search import progression
-from ...spaces._values import Bounds, Dim, Found, Knob, Query, _ceildiv, _min
+from ...inverse._paired import PairedSpace, formula_number, span
+from ...inverse._search import progression
+from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv, _min
 from .. import paddle
 
 

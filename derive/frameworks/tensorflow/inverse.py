@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ...errors import ParameterError
+from ...inverse._search import progression, stride_order
+from ...inverse._space import Space
+from ...inverse._values import Bounds, Dim, Found, Knob, Query, Range, _min
 from ...machine import tensorflow_kernels
-from ...spaces._search import progression, stride_order
-from ...spaces._space import Space
-from ...spaces._values import Bounds, Dim, Found, Knob, Query, Range, _min
 from .. import tensorflow
 
 

@@ -6,8 +6,8 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ...spaces._paired import PairedSpace, formula_number
-from ...spaces._values import Bounds, Knob
+from ...inverse._paired import PairedSpace, formula_number
+from ...inverse._values import Bounds, Knob
 from .. import tinygrad
 
 

@@ -8,10 +8,10 @@ import pytest
 
 from derive.cli import main
 from derive.explain import explain
+from derive.inverse import Bounds, space
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
-from derive.spaces import Bounds, space
 from tests.test_queries import box
 
 SP = space("caffe")
@@ -27,7 +27,7 @@ BRUTE = [
     (3, 2, box(k="1..2", s="1..3", d="1..2", p="0..0")),  # unreachable: no padding to shrink with
 ]
 
-# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_spaces.py)
+# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_inverses.py)
 ENDLESS = [(None, n, out, Bounds(), 8) for n, out in [(3, 12), (1, 5), (6, 2)]]
 ENDLESS_ONLY = True  # every answer there is unbounded
 

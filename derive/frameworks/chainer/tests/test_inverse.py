@@ -8,10 +8,10 @@ import pytest
 
 from derive.cli import main
 from derive.explain import explain
+from derive.inverse import Bounds, space
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
-from derive.spaces import Bounds, space
 from tests.test_queries import box
 
 SP = space("chainer")
@@ -28,7 +28,7 @@ BRUTE = [
     (2, 1, box(k="1..2", s="1..3", d="1..1", p="0..0")),  # unreachable: outsize 1 needs a default of at most 3
 ]
 
-# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_spaces.py)
+# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_inverses.py)
 ENDLESS = [(None, n, out, Bounds(), 12) for n, out in [(3, 12), (1, 5), (6, 2)]]
 ENDLESS_ONLY = True  # every answer there is unbounded
 

@@ -10,10 +10,10 @@ from derive.cli import main
 from derive.errors import FrameworkError
 from derive.explain import explain
 from derive.frameworks.jax.tests.test_inverse import first_page_of_open_bounds
+from derive.inverse import Bounds, Range, space
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
-from derive.spaces import Bounds, Range, space
 from tests.test_queries import box
 
 BRUTE = [
@@ -29,7 +29,7 @@ BRUTE = [
     (4, 17, box(modes=("SAME", "CIRCULAR"))),  # unreachable: both give multiples of n
 ]
 
-# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_spaces.py)
+# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_inverses.py)
 ENDLESS = [(None, 3, 12, Bounds(), 8), (None, 5, 2, Bounds(), 8), (None, 4, 9, Bounds(dilation=Range(3, 3)), 8)]
 
 

@@ -10,10 +10,10 @@ import pytest
 from derive.cli import main
 from derive.errors import FrameworkError
 from derive.explain import explain
+from derive.inverse import Bounds, Budget, Query, Range, space
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
-from derive.spaces import Bounds, Budget, Query, Range, space
 from tests.test_queries import box
 
 
@@ -45,7 +45,7 @@ BRUTE = [
     (4, 17, box(modes=("SAME",))),  # unreachable: SAME gives multiples of n
 ]
 
-# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_spaces.py)
+# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_inverses.py)
 ENDLESS = [(None, 3, 12, Bounds(modes=("SAME", "SAME_LOWER")), 6), (None, 3, 3, Bounds(), 6)]
 
 

@@ -10,10 +10,10 @@ import pytest
 from derive.cli import main
 from derive.errors import FrameworkError, ParameterError
 from derive.explain import explain
+from derive.inverse import Bounds, Query, Range, Space, space
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
-from derive.spaces import Bounds, Query, Range, Space, space
 from tests.test_queries import box
 
 SP = space("lasagne")
@@ -45,7 +45,7 @@ BRUTE = [
     (4, 40, box()),  # unreachable: at most 3·5 + 5 = 20, and output_size up to 20 + 5 - 1
 ]
 
-# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_spaces.py)
+# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_inverses.py)
 ENDLESS = [(None, n, out, Bounds(), 12) for n, out in [(3, 12), (1, 5), (6, 2), (4, 13)]]
 
 

@@ -8,10 +8,10 @@ import pytest
 
 from derive.cli import main
 from derive.explain import explain
+from derive.inverse import Bounds, Range, space
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
-from derive.spaces import Bounds, Range, space
 from tests.test_queries import box
 
 BRUTE = [
@@ -31,7 +31,7 @@ BRUTE = [
     ("onnxruntime", 2, 5, box(modes=("NOTSET", "VALID"))),
 ]
 
-# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_spaces.py)
+# (backend, n, out, bounds, limit): unbounded families checked far out (tests/test_inverses.py)
 ENDLESS = [(b, n, out, Bounds(), 12) for b in space("onnx").backends for n, out in [(3, 12), (1, 5), (6, 2)]]
 
 

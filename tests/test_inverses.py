@@ -21,8 +21,8 @@ import pytest
 from derive import registry
 from derive.cli import main
 from derive.explain import explain
+from derive.inverse import Budget, Query, space
 from derive.solve import solve
-from derive.spaces import Budget, Query, space
 from tests.test_queries import brute
 
 #: framework key -> its tests/test_inverse.py (torch, keras, keras2 and tensorflow are in tests/test_queries.py)

@@ -1,5 +1,5 @@
 """The :class:`Space` every framework's space subclasses: knobs, index dimensions, the simplest-first walk and
-closed-form families (the order is the package docstring's, :mod:`derive.spaces`)."""
+closed-form families (the order is the package docstring's, :mod:`derive.inverse`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Each framework's transposed convolution as a parameter space: its knobs, and its answers in closed form.
+"""The inverse: each framework's transposed convolution as a parameter space, with answers in closed form.
 
 This package holds what every framework's inverse shares (:class:`Space`, :class:`Bounds`, :class:`Family`,
 the simplest-first walk); ``derive/frameworks/<key>/inverse.py`` holds one framework's space, loaded on demand

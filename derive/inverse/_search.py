@@ -2,7 +2,7 @@
 a family runs along, and a walk over the index knobs that leaves room for the changes later knobs cannot avoid
 (the onnx and lasagne spaces walk with it).
 
-:meth:`Space._walk <derive.spaces.Space>` counts the changes a level may still make; here an index dimension
+:meth:`Space._walk <derive.inverse.Space>` counts the changes a level may still make; here an index dimension
 (:class:`Forced`) also says which changes every one of its values costs, so a level one change short of an
 unavoidable change never walks an endless stride or dilation range in vain.
 """
