@@ -737,14 +737,14 @@ def _nd_head(args: argparse.Namespace, rows: list[dict[str, Any]], found: list[A
     from .explain import length_text
     from .inverse import space
 
-    sp = space(args.framework, args.backend)
+    inverse = space(args.framework, args.backend)
     texts = [length_text(e) for e in found]
     caller = all(e.length is None and not e.refused for e in found)  # tensorflow: the caller passes the length
     shown = texts[0] if caller else "(" + ", ".join(texts) + ")"
     try:
-        text = call(sp, [sp.bind(row) for row in rows])
+        text = call(inverse, [inverse.bind(row) for row in rows])
     except NoCallError as e:
-        text = f"{rank_name(sp.operation, len(rows))} (no one call: the axes need different values of {e.name})"
+        text = f"{rank_name(inverse.operation, len(rows))} (no one call: the axes need different values of {e.name})"
     return f"{text} on n=({', '.join(str(e.n) for e in found)}): {shown}"
 
 
@@ -786,17 +786,17 @@ def knob_lines(framework: str) -> list[str]:
     """What solve, explain and port take for one framework: its call, knobs, modes and backends."""
     from .inverse import space
 
-    sp = space(framework)
-    out = [f"{sp.framework}: {sp.operation} (forward: {sp.forward_operation})"]
-    for k in sp.knobs:
+    inverse = space(framework)
+    out = [f"{inverse.framework}: {inverse.operation} (forward: {inverse.forward_operation})"]
+    for k in inverse.knobs:
         flag = "--" + k.name.replace("_", "-")
-        required = k.role == "kernel" or (k.role == "target" and sp.needs_target)
+        required = k.role == "kernel" or (k.role == "target" and inverse.needs_target)
         default = "required" if required else f"default {k.default!r}"
         out.append(f"  {flag:<18} {k.role:<9} {default:<16} {k.rule}")
-    if sp.modes:
-        out.append(f"  padding modes: {', '.join(sp.modes)}")
-    if sp.backends != (None,):
-        out.append(f"  --backend: {', '.join('(none)' if b is None else b for b in sp.backends)}")
+    if inverse.modes:
+        out.append(f"  padding modes: {', '.join(inverse.modes)}")
+    if inverse.backends != (None,):
+        out.append(f"  --backend: {', '.join('(none)' if b is None else b for b in inverse.backends)}")
     return out
 
 
@@ -804,19 +804,19 @@ def knobs_json(framework: str) -> dict[str, Any]:
     """``knobs_lines`` as data: one entry of ``derive knobs --json``."""
     from .inverse import space
 
-    sp = space(framework)
+    inverse = space(framework)
     knobs = []
-    for k in sp.knobs:
-        required = k.role == "kernel" or (k.role == "target" and sp.needs_target)
+    for k in inverse.knobs:
+        required = k.role == "kernel" or (k.role == "target" and inverse.needs_target)
         knobs.append({"flag": "--" + k.name.replace("_", "-"), "name": k.name, "role": k.role,
                       "required": required, "default": None if required else k.default, "rule": k.rule})  # fmt: skip
     return {
-        "framework": sp.framework,
-        "operation": sp.operation,
-        "forward_operation": sp.forward_operation,
+        "framework": inverse.framework,
+        "operation": inverse.operation,
+        "forward_operation": inverse.forward_operation,
         "knobs": knobs,
-        "modes": list(sp.modes),
-        "backends": list(sp.backends),
+        "modes": list(inverse.modes),
+        "backends": list(inverse.backends),
     }
 
 

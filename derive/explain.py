@@ -86,9 +86,9 @@ def _refusal(setting: str, e: FrameworkError) -> Refusal:
     return Refusal(setting, e.error, e.message)
 
 
-def _try(sp: Space, n: int, cfg: Mapping[str, Any]) -> tuple[int | None, FrameworkError | None]:
+def _try(inverse: Space, n: int, cfg: Mapping[str, Any]) -> tuple[int | None, FrameworkError | None]:
     try:
-        return sp.call(n, cfg), None
+        return inverse.call(n, cfg), None
     except FrameworkError as e:
         return None, e
 
@@ -108,48 +108,50 @@ def explain(framework: str | Space, n: int, *, backend: str | None = None, **kwa
     Raises:
         ParameterError: unknown arguments, a missing kernel size, or lengths below 1.
     """
-    sp = framework if isinstance(framework, Space) else space(framework, backend)
+    inverse = framework if isinstance(framework, Space) else space(framework, backend)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ParameterError("--n", "must be a positive integer", n)
-    cfg = sp.bind(kwargs)
-    target = sp.knob("target")
+    cfg = inverse.bind(kwargs)
+    target = inverse.knob("target")
     chosen = target is not None and cfg[target.name] is not None
-    length, error = (None, None) if sp.needs_target and not chosen else _try(sp, n, cfg)
-    call = sp.call_text(cfg)
+    length, error = (None, None) if inverse.needs_target and not chosen else _try(inverse, n, cfg)
+    call = inverse.call_text(cfg)
     refused = None if error is None else _refusal("this call", error)
-    set_by = target.name if sp.needs_target and not chosen and target is not None else ""
-    bare = Explanation(sp.framework, call, n, length, refused, "", "", "", None, (), (), (), set_by)
-    fwd = sp.forward(cfg)
+    set_by = target.name if inverse.needs_target and not chosen and target is not None else ""
+    bare = Explanation(inverse.framework, call, n, length, refused, "", "", "", None, (), (), (), set_by)
+    fwd = inverse.forward(cfg)
     if fwd is None:
         return bare
     forward, fn = fwd
     try:
-        formula, substituted = sp.formula(n, cfg)
+        formula, substituted = inverse.formula(n, cfg)
     except FrameworkError as e:  # e.g. tensorflow computes no interval for a refused dilation
         return bare if refused else Explanation(**{**bare.__dict__, "refused": _refusal("this call", e)})
     preimage = _preimage(fn, n)
-    ways, notes, refusals = _settings(sp, n, cfg, preimage, forward, fn)
-    if sp.needs_target and not chosen and target is not None:
-        notes.append(f"{sp.operation} has no length formula: the caller passes {target.name}")
-    kernels = tensorflow_kernels_note(sp)
+    ways, notes, refusals = _settings(inverse, n, cfg, preimage, forward, fn)
+    if inverse.needs_target and not chosen and target is not None:
+        notes.append(f"{inverse.operation} has no length formula: the caller passes {target.name}")
+    kernels = tensorflow_kernels_note(inverse)
     if kernels:
         notes.append(kernels)
     return Explanation(
-        sp.framework, call, n, length, refused, formula, substituted, forward, preimage,
+        inverse.framework, call, n, length, refused, formula, substituted, forward, preimage,
         tuple(ways), tuple(notes), tuple(refusals), set_by,
     )  # fmt: skip
 
 
-def tensorflow_kernels_note(sp: Space) -> str:
+def tensorflow_kernels_note(inverse: Space) -> str:
     """Which TensorFlow CPU kernels the answer is for, where TensorFlow runs the call (always said: they differ)."""
-    runs_tf = sp.framework == "tensorflow" or (sp.framework in ("keras", "keras2") and sp.backend == "tensorflow")
+    runs_tf = inverse.framework == "tensorflow" or (
+        inverse.framework in ("keras", "keras2") and inverse.backend == "tensorflow"
+    )
     if not runs_tf:
         return ""
-    if sp.framework == "tensorflow" and sp.backend is not None:
-        return f"TensorFlow kernels: {sp.backend} (--backend)"
+    if inverse.framework == "tensorflow" and inverse.backend is not None:
+        return f"TensorFlow kernels: {inverse.backend} (--backend)"
     from .machine import tensorflow_kernels
 
-    other = "--backend eigen|onednn|xla" if sp.framework == "tensorflow" else "TF_ENABLE_ONEDNN_OPTS=0|1"
+    other = "--backend eigen|onednn|xla" if inverse.framework == "tensorflow" else "TF_ENABLE_ONEDNN_OPTS=0|1"
     return f"TensorFlow kernels: {tensorflow_kernels()}; {other} for another"
 
 
@@ -216,13 +218,13 @@ class _Found:
     refusals: list[Refusal]
 
 
-def _adjust_default(sp: Space, n: int, base: Mapping[str, Any], ctx: _Context, found: _Found) -> None:
+def _adjust_default(inverse: Space, n: int, base: Mapping[str, Any], ctx: _Context, found: _Found) -> None:
     """A non-integer default output padding (keras' None): which length it gives, or its refusal."""
     adjust = ctx.adjust
     default = adjust.default
     if isinstance(default, int):
         return
-    got, e = _try(sp, n, {**base, adjust.name: default})
+    got, e = _try(inverse, n, {**base, adjust.name: default})
     if e is not None:
         found.refusals.append(_refusal(f"{adjust.name}={default!r} (the default)", e))
     elif ctx.inside(got):  # type: ignore[arg-type]
@@ -233,11 +235,11 @@ def _adjust_default(sp: Space, n: int, base: Mapping[str, Any], ctx: _Context, f
 
 
 def _adjust_values(
-    sp: Space, n: int, cfg: Mapping[str, Any], base: Mapping[str, Any], ctx: _Context, found: _Found
+    inverse: Space, n: int, cfg: Mapping[str, Any], base: Mapping[str, Any], ctx: _Context, found: _Found
 ) -> None:
     """Each output padding the framework offers: the preimage lengths it gives, the others, and the refused."""
     adjust = ctx.adjust
-    tried = [(v, *_try(sp, n, {**base, adjust.name: v})) for v in sp.adjust_values(cfg)]
+    tried = [(v, *_try(inverse, n, {**base, adjust.name: v})) for v in inverse.adjust_values(cfg)]
     accepted = [(v, got) for v, got, _ in tried if got is not None]
     every: dict[int, list[int]] = {}
     for v, got in accepted:
@@ -266,17 +268,17 @@ def _adjust_refusals(tried: list[tuple[Any, int | None, FrameworkError | None]],
 
 
 def _targets(
-    sp: Space, n: int, base: Mapping[str, Any], preimage: tuple[int, int], ctx: _Context, found: _Found
+    inverse: Space, n: int, base: Mapping[str, Any], preimage: tuple[int, int], ctx: _Context, found: _Found
 ) -> None:
     """Which preimage lengths an output size gives, and the accepted sizes outside it (scanned outward)."""
     target = ctx.target
     for x in range(preimage[0], preimage[1] + 1):
-        if _try(sp, n, {**base, target.name: x})[0] == x:
+        if _try(inverse, n, {**base, target.name: x})[0] == x:
             found.targets.add(x)
     for step in (1, -1):  # outward from each end (chainer also accepts sizes below the preimage)
         x, run = preimage[1] + 1 if step > 0 else preimage[0] - 1, []
         while x >= 1 and len(run) < TARGET_SCAN:
-            got, e = _try(sp, n, {**base, target.name: x})
+            got, e = _try(inverse, n, {**base, target.name: x})
             if e is not None:
                 found.refusals.append(_refusal(f"{target.name}={x}", e))
             if got != x:
@@ -293,7 +295,7 @@ def _targets(
 class _Context:
     """One call's knobs and forward convolution, shared by the helpers of :func:`_settings`."""
 
-    sp: Space
+    inverse: Space
     adjust: Any
     target: Any
     preimage: tuple[int, int] | None
@@ -306,7 +308,7 @@ class _Context:
 
 def _way_text(ctx: _Context, lo: int, hi: int, is_default: bool, offset: int | None, by_target: bool) -> str:
     """The settings that give the preimage lengths lo..hi, as one line."""
-    adjust, target, sp = ctx.adjust, ctx.target, ctx.sp
+    adjust, target, inverse = ctx.adjust, ctx.target, ctx.inverse
     parts = []
     if is_default:
         default = adjust or target
@@ -315,11 +317,11 @@ def _way_text(ctx: _Context, lo: int, hi: int, is_default: bool, offset: int | N
         parts.append(f"{adjust.name}={_span(lo - offset, hi - offset)}")
     text = " or ".join(parts)
     if by_target:
-        text += (", or " if text else "") + sp.target_text(_span(lo, hi))
+        text += (", or " if text else "") + inverse.target_text(_span(lo, hi))
     if text:
         return text
     if adjust is None and target is None:
-        return f"not from this call: {sp.operation} has no output padding or output size (change the padding)"
+        return f"not from this call: {inverse.operation} has no output padding or output size (change the padding)"
     knobs = " or ".join(k.name for k in (adjust, target) if k is not None)
     return f"no {knobs} of this call gives {'it' if lo == hi else 'them'}"
 
@@ -339,24 +341,29 @@ def _ways(ctx: _Context, preimage: tuple[int, int], found: _Found) -> list[Way]:
 
 
 def _settings(
-    sp: Space, n: int, cfg: Mapping[str, Any], preimage: tuple[int, int] | None, forward: str, fn: Callable[[int], int]
+    inverse: Space,
+    n: int,
+    cfg: Mapping[str, Any],
+    preimage: tuple[int, int] | None,
+    forward: str,
+    fn: Callable[[int], int],
 ) -> tuple[list[Way], list[str], list[Refusal]]:
     """Which output padding / output size gives each preimage length; what else is accepted, and what is refused."""
-    ctx = _Context(sp, sp.knob("adjust"), sp.knob("target"), preimage, forward, fn)
+    ctx = _Context(inverse, inverse.knob("adjust"), inverse.knob("target"), preimage, forward, fn)
     adjust, target = ctx.adjust, ctx.target
     base = dict(cfg) if target is None else {**cfg, target.name: target.default}
     found = _Found({}, None, set(), [], [])
     if adjust is not None:
-        _adjust_default(sp, n, base, ctx, found)
-        _adjust_values(sp, n, cfg, base, ctx, found)
-    if adjust is None and not sp.needs_target:  # caffe, chainer: the call with the default target reaches it
-        got, _ = _try(sp, n, base)
+        _adjust_default(inverse, n, base, ctx, found)
+        _adjust_values(inverse, n, cfg, base, ctx, found)
+    if adjust is None and not inverse.needs_target:  # caffe, chainer: the call with the default target reaches it
+        got, _ = _try(inverse, n, base)
         if ctx.inside(got):
             found.default_hit = got
     if target is not None and adjust is not None:
         base = {**base, adjust.name: adjust.default}  # paddle refuses an output size next to an output padding
     if target is not None and preimage is not None:
-        _targets(sp, n, base, preimage, ctx, found)
+        _targets(inverse, n, base, preimage, ctx, found)
     ways = [] if preimage is None else _ways(ctx, preimage, found)
     return ways, found.notes, found.refusals
 

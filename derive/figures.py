@@ -150,8 +150,8 @@ Node = Taps | LengthPlot | Figure
 # ---------------------------------------------------------------- from the framework models
 
 
-def _value(cfg: Mapping[str, Any], sp: Any, role: str, default: int = 1) -> Any:
-    knob = sp.knob(role)
+def _value(cfg: Mapping[str, Any], inverse: Any, role: str, default: int = 1) -> Any:
+    knob = inverse.knob(role)
     return default if knob is None else cfg[knob.name]
 
 
@@ -178,25 +178,25 @@ def _pair(value: Any) -> tuple[int, int] | None:
     return None
 
 
-def crop_before(sp: Any, n: int, cfg: Mapping[str, Any], length: int) -> tuple[int, int, str]:
+def crop_before(inverse: Any, n: int, cfg: Mapping[str, Any], length: int) -> tuple[int, int, str]:
     """``(crop, dilation, rule)``: what the framework removes before output sample 0, from its model.
 
     Raises:
         ParameterError: a padding the picture cannot place (CIRCULAR, a non-integer).
     """
-    fw = sp.framework
-    k = _int(sp.role("kernel"), cfg[sp.role("kernel")])
-    s = _int("stride", _value(cfg, sp, "stride"))
-    d = _int("dilation", _value(cfg, sp, "dilation"))
+    fw = inverse.framework
+    k = _int(inverse.role("kernel"), cfg[inverse.role("kernel")])
+    s = _int("stride", _value(cfg, inverse, "stride"))
+    d = _int("dilation", _value(cfg, inverse, "dilation"))
     K = d * (k - 1) + 1
     if fw == "onnx":
-        impl = "reference" if sp.backend == "reference" else "spec"
+        impl = "reference" if inverse.backend == "reference" else "spec"
         lo, _ = onnx.transpose_pads(n, **cfg, implementation=impl)
         return lo, d, f"the pads ONNX's {impl} removes from the full output (begin {lo})"
     if fw == "paddle":
         lo, _, d_used = paddle._pads_and_dilation({**cfg, "n": n})
         return lo, d_used, f"Paddle's padding before, computed from the input length n (begin {lo})"
-    padding = cfg[sp.role("padding")] if sp.knob("padding") is not None else _value(cfg, sp, "mode", 0)
+    padding = cfg[inverse.role("padding")] if inverse.knob("padding") is not None else _value(cfg, inverse, "mode", 0)
     if fw in ("jax", "flax"):
         if isinstance(padding, str) and padding.upper() == "CIRCULAR":
             raise ParameterError("padding", "cannot be drawn as taps: CIRCULAR wraps around", padding)
@@ -239,39 +239,39 @@ def taps(framework: Any, n: int, *, backend: str | None = None, **kwargs: Any) -
         ParameterError: unknown arguments, a missing kernel or output_shape, a padding that cannot be drawn.
         FrameworkError: the framework refuses the call (its own message).
     """
-    sp = framework if isinstance(framework, Space) else space(framework, backend)
+    inverse = framework if isinstance(framework, Space) else space(framework, backend)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ParameterError("n", "must be a positive integer", n)
-    cfg = sp.bind(kwargs)
-    target = sp.knob("target")
-    if sp.needs_target and target is not None and cfg[target.name] is None:
-        raise ParameterError(target.name, f"must be given to draw {sp.operation}'s taps", None)
-    length = sp.call(n, cfg)
-    crop, dilation, rule = crop_before(sp, n, cfg, length)
+    cfg = inverse.bind(kwargs)
+    target = inverse.knob("target")
+    if inverse.needs_target and target is not None and cfg[target.name] is None:
+        raise ParameterError(target.name, f"must be given to draw {inverse.operation}'s taps", None)
+    length = inverse.call(n, cfg)
+    crop, dilation, rule = crop_before(inverse, n, cfg, length)
     # the crop window port proves with, confirmed by real runs, wins where the framework has one
-    found = alignment.rule(sp.framework, sp.backend)
+    found = alignment.rule(inverse.framework, inverse.backend)
     if found is not None:
-        win = alignment.window(sp, n, cfg, length)
+        win = alignment.window(inverse, n, cfg, length)
         if win is None:
             raise ParameterError(
-                "call", "cannot be drawn as taps: its output is no window of the full output", sp.call_text(cfg)
+                "call", "cannot be drawn as taps: its output is no window of the full output", inverse.call_text(cfg)
             )
         if int(win.start) != crop:
             crop, rule = int(win.start), f"{int(win.start)} cropped before ({found.source})"
-    k = _int(sp.role("kernel"), cfg[sp.role("kernel")])
-    s = _int("stride", _value(cfg, sp, "stride"))
-    return Taps(f"{sp.call_text(cfg)} on n={n}", n, k, s, dilation, crop, length, rule)
+    k = _int(inverse.role("kernel"), cfg[inverse.role("kernel")])
+    s = _int("stride", _value(cfg, inverse, "stride"))
+    return Taps(f"{inverse.call_text(cfg)} on n={n}", n, k, s, dilation, crop, length, rule)
 
 
 def length_plot(
     framework: Any, n: int, *, backend: str | None = None, ns: Sequence[int] | None = None, **kwargs: Any
 ) -> LengthPlot:
     """The call's length and the accepted range (the forward convolution's preimage) over ``ns`` (default 1..n+3)."""
-    sp = framework if isinstance(framework, Space) else space(framework, backend)
+    inverse = framework if isinstance(framework, Space) else space(framework, backend)
     values = tuple(ns) if ns is not None else tuple(range(1, max(n + 3, 6) + 1))
-    found = [explain(sp, m, **kwargs) for m in values]
-    forward = next((e.forward for e in found if e.forward), sp.forward_operation)
-    title = found[0].call if found else sp.operation
+    found = [explain(inverse, m, **kwargs) for m in values]
+    forward = next((e.forward for e in found if e.forward), inverse.forward_operation)
+    title = found[0].call if found else inverse.operation
     return LengthPlot(
         title, forward, values, tuple(e.preimage for e in found), tuple(e.length for e in found), marked=n
     )
@@ -282,21 +282,21 @@ def explain_figure(
 ) -> Figure:
     """What ``derive explain --svg`` draws: per axis the taps (both ends of the accepted range when the caller
     chooses the length) and the length over n."""
-    sp = space(framework, backend)
+    inverse = space(framework, backend)
     panels: list[Taps | LengthPlot] = []
     for n, row in zip(ns, rows, strict=True):
-        cfg = sp.bind(row)
-        target = sp.knob("target")
-        if sp.needs_target and target is not None and cfg[target.name] is None:
-            e = explain(sp, n, **row)
+        cfg = inverse.bind(row)
+        target = inverse.knob("target")
+        if inverse.needs_target and target is not None and cfg[target.name] is None:
+            e = explain(inverse, n, **row)
             ends = sorted(set(e.preimage or ()))
-            panels += [taps(sp, n, **{**row, target.name: x}) for x in ends]
+            panels += [taps(inverse, n, **{**row, target.name: x}) for x in ends]
         else:
             try:
-                panels.append(taps(sp, n, **row))
+                panels.append(taps(inverse, n, **row))
             except FrameworkError:
                 pass  # the refusal is explain's to print; the length plot still shows the accepted range
-        panels.append(length_plot(sp, n, **row))
+        panels.append(length_plot(inverse, n, **row))
     return Figure(tuple(panels))
 
 
@@ -309,12 +309,12 @@ def samples(framework: str, n: int = 3, kernel: int = 3, stride: int = 2, limit:
     plus an output padding of 1 where there is one: the chapter pictures. Calls the framework refuses are left out;
     where the caller chooses the length (TensorFlow's output_shape), both ends of the accepted range are drawn.
     """
-    sp = space(framework)
-    base = {sp.role("kernel"): kernel, sp.role("stride"): stride}
-    mode, padding, adjust, target = (sp.knob(r) for r in ("mode", "padding", "adjust", "target"))
+    inverse = space(framework)
+    base = {inverse.role("kernel"): kernel, inverse.role("stride"): stride}
+    mode, padding, adjust, target = (inverse.knob(r) for r in ("mode", "padding", "adjust", "target"))
     calls: list[dict[str, Any]] = []
     if mode is not None:
-        for m in sp.modes:
+        for m in inverse.modes:
             if m == "EXPLICIT":
                 calls += [{**base, mode.name: v} for v in _EXPLICIT]
             elif m == "NOTSET" and padding is not None:
@@ -330,11 +330,11 @@ def samples(framework: str, n: int = 3, kernel: int = 3, stride: int = 2, limit:
     seen: set[tuple[Any, ...]] = set()
     for call in calls:
         try:
-            if sp.needs_target and target is not None:
-                preimage = explain(sp, n, **call).preimage or ()
-                drawn = [taps(sp, n, **{**call, target.name: x}) for x in sorted(set(preimage))]
+            if inverse.needs_target and target is not None:
+                preimage = explain(inverse, n, **call).preimage or ()
+                drawn = [taps(inverse, n, **{**call, target.name: x}) for x in sorted(set(preimage))]
             else:
-                drawn = [taps(sp, n, **call)]
+                drawn = [taps(inverse, n, **call)]
         except DeriveError:
             continue  # a mode this call cannot use (e.g. SAME_LOWER needs stride 1), or a shape it does not take
         for d in drawn:

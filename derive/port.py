@@ -95,9 +95,9 @@ class Port(Displayed):
         return self.proved and self.alignment == SAME_SAMPLES
 
 
-def _length(sp: Space, n: int, cfg: Mapping[str, Any]) -> int | None:
+def _length(inverse: Space, n: int, cfg: Mapping[str, Any]) -> int | None:
     try:
-        return sp.call(n, cfg)
+        return inverse.call(n, cfg)
     except FrameworkError:
         return None
 
@@ -107,9 +107,9 @@ def _config(dst: Space, cfg: Mapping[str, Any], length: Any) -> dict[str, Any]:
     return {**cfg, dst.role("target"): length} if dst.needs_target else dict(cfg)
 
 
-def _window(sp: Space, n: Any, cfg: Mapping[str, Any], length: Any) -> AL.Window | None:
+def _window(inverse: Space, n: Any, cfg: Mapping[str, Any], length: Any) -> AL.Window | None:
     try:
-        return AL.window(sp, n, cfg, length)
+        return AL.window(inverse, n, cfg, length)
     except (FrameworkError, ParameterError, TypeError):
         return None
 
@@ -195,11 +195,11 @@ def _window_text(w: AL.Window | None) -> str | None:
 def _unmodelled(src: Space, dst: Space, src_cfg: Mapping[str, Any], dst_cfg: Mapping[str, Any] | None) -> str | None:
     """Why the samples cannot be compared: a side whose window is not modelled (None: both are)."""
     n = REFERENCE
-    for sp, cfg in ((src, src_cfg), (dst, dst_cfg)):
+    for inverse, cfg in ((src, src_cfg), (dst, dst_cfg)):
         if cfg is None:
             continue
-        if AL.rule(sp.framework, sp.backend) is None or _window(sp, n, cfg, None) is None:
-            return f"{sp.call_text(cfg)} keeps no window of the full output that derive models"
+        if AL.rule(inverse.framework, inverse.backend) is None or _window(inverse, n, cfg, None) is None:
+            return f"{inverse.call_text(cfg)} keeps no window of the full output that derive models"
     return None
 
 
@@ -213,10 +213,10 @@ def _notes(src: Space, cfg: Mapping[str, Any], dst: Space, tcfg: Mapping[str, An
                 f"weights: reverse the kernel along its spatial axis when copying them ({flipped.operation} "
                 f"applies it reversed{'' if flipped.framework == 'flax' else ' without transpose_kernel=True'})"
             )
-    for sp in (src, dst):
-        r = AL.rule(sp.framework, sp.backend)
+    for inverse in (src, dst):
+        r = AL.rule(inverse.framework, inverse.backend)
         if r is not None and r.confirmed != "live":
-            notes.append(f"{sp.framework}'s window is read from its code ({r.source}), not run here")
+            notes.append(f"{inverse.framework}'s window is read from its code ({r.source}), not run here")
     return tuple(notes)
 
 

@@ -87,7 +87,7 @@ class Solution(Displayed):
         return None if any(c is None for c in counts) else sum(counts)  # type: ignore[arg-type]
 
 
-def verify(sp: Space, n: int, out: int, fam: Family, every: bool = False) -> None:
+def verify(inverse: Space, n: int, out: int, fam: Family, every: bool = False) -> None:
     """Check a family with the framework model: its first member (the one shown), or every member."""
     if every:
         if fam.count is None:
@@ -98,15 +98,19 @@ def verify(sp: Space, n: int, out: int, fam: Family, every: bool = False) -> Non
     for t in steps:
         cfg = fam.member(t)
         try:
-            got = sp.call(n, cfg)
+            got = inverse.call(n, cfg)
         except FrameworkError as e:
-            raise SolverError(f"{sp.operation}({sp.show(cfg)}) on n={n} should give {out}; refused: {e}") from e
+            raise SolverError(
+                f"{inverse.operation}({inverse.show(cfg)}) on n={n} should give {out}; refused: {e}"
+            ) from e
         if got != out:
-            raise SolverError(f"{sp.operation}({sp.show(cfg)}) on n={n} should give {out}; the model gives {got}")
+            raise SolverError(
+                f"{inverse.operation}({inverse.show(cfg)}) on n={n} should give {out}; the model gives {got}"
+            )
 
 
-def _families(sp: Space, n: int, out: int, bounds: Bounds, budget: Budget) -> Iterator[Family]:
-    return sp.families(Query(n, out, bounds), budget)
+def _families(inverse: Space, n: int, out: int, bounds: Bounds, budget: Budget) -> Iterator[Family]:
+    return inverse.families(Query(n, out, bounds), budget)
 
 
 def solve(
@@ -134,49 +138,51 @@ def solve(
     Raises:
         ParameterError: bad lengths, bounds or limit, or a framework not covered.
     """
-    sp = framework if isinstance(framework, Space) else space(framework, backend)
+    inverse = framework if isinstance(framework, Space) else space(framework, backend)
     bounds = Bounds() if bounds is None else bounds
     for name, value in (("--n", n), ("--out", out)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ParameterError(name, "must be a positive integer", value)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ParameterError("--limit", "must be a positive integer", limit)  # nan or 2.5 would never be reached
-    if limit is None and not sp.finite(bounds):
+    if limit is None and not inverse.finite(bounds):
         raise ParameterError("--all", "needs an upper bound on every knob (--max, or LO..HI ranges)", str(bounds))
     budget = Budget(BUDGET)
     answers: list[Answer] = []
     complete = True
-    every = sp.all_families(Query(n, out, bounds), budget) if limit is None else None
-    for fam in every if every is not None else _families(sp, n, out, bounds, budget):
+    every = inverse.all_families(Query(n, out, bounds), budget) if limit is None else None
+    for fam in every if every is not None else _families(inverse, n, out, bounds, budget):
         if limit is not None and len(answers) == limit:
             complete = False
             break
-        verify(sp, n, out, fam, every=verify_every)
-        answers.append(Answer(fam, sp))
+        verify(inverse, n, out, fam, every=verify_every)
+        answers.append(Answer(fam, inverse))
     complete = complete and not budget.exhausted
     if budget.exhausted and not answers:
         # an endless knob at a level with no answers (say a parity that no stride fixes) never lets the walk reach
         # the next level: search again with every open knob capped, where every level ends
         cap = max(CAP, 2 * out)
-        again = solve(sp, n, out, bounds.capped(cap), limit=limit, verify_every=verify_every, explain_failure=False)
+        again = solve(
+            inverse, n, out, bounds.capped(cap), limit=limit, verify_every=verify_every, explain_failure=False
+        )
         if again.answers:
-            return Solution(sp.framework, sp.operation, n, out, bounds, again.answers, False, capped=cap)
+            return Solution(inverse.framework, inverse.operation, n, out, bounds, again.answers, False, capped=cap)
     why: str | None = None
     nearest: tuple[Nearest, ...] = ()
     if not answers and explain_failure:
-        why = _why(sp, n, out, bounds, budget.exhausted)
-        nearest = _nearest(sp, n, out, bounds)
-    return Solution(sp.framework, sp.operation, n, out, bounds, tuple(answers), complete, why, nearest)
+        why = _why(inverse, n, out, bounds, budget.exhausted)
+        nearest = _nearest(inverse, n, out, bounds)
+    return Solution(inverse.framework, inverse.operation, n, out, bounds, tuple(answers), complete, why, nearest)
 
 
-def _first(sp: Space, n: int, out: int, bounds: Bounds, steps: int) -> Family | None:
-    return next(iter(_families(sp, n, out, bounds, Budget(steps))), None)
+def _first(inverse: Space, n: int, out: int, bounds: Bounds, steps: int) -> Family | None:
+    return next(iter(_families(inverse, n, out, bounds, Budget(steps))), None)
 
 
-def _outside(sp: Space, cfg: Mapping[str, Any], bounds: Bounds) -> list[str]:
+def _outside(inverse: Space, cfg: Mapping[str, Any], bounds: Bounds) -> list[str]:
     """The knobs of ``cfg`` outside ``bounds``, as ``name=value (outside lo..hi)``."""
     found = []
-    for knob in sp.knobs:
+    for knob in inverse.knobs:
         value = cfg.get(knob.name)
         if knob.role in ("kernel", "stride", "dilation") and value not in getattr(bounds, knob.role):
             found.append(f"{knob.name}={value} (outside {getattr(bounds, knob.role)})")
@@ -199,33 +205,33 @@ def _ints(value: Any) -> tuple[Any, ...]:
     return (value,)
 
 
-def _why(sp: Space, n: int, out: int, bounds: Bounds, gave_up: bool) -> str:
+def _why(inverse: Space, n: int, out: int, bounds: Bounds, gave_up: bool) -> str:
     if gave_up:
         return f"the search gave up after {BUDGET} candidates: bound the knobs (--max) to search them all"
     if bounds != Bounds():
-        fam = _first(sp, n, out, Bounds(), BUDGET // 10)
+        fam = _first(inverse, n, out, Bounds(), BUDGET // 10)
         if fam is not None:
             cfg = fam.first
             return (
-                f"no configuration within the bounds; the simplest without them, {sp.show(cfg)}, "
-                f"needs {'; '.join(_outside(sp, cfg, bounds)) or 'a wider range'}"
+                f"no configuration within the bounds; the simplest without them, {inverse.show(cfg)}, "
+                f"needs {'; '.join(_outside(inverse, cfg, bounds)) or 'a wider range'}"
             )
-    shortest = getattr(sp, "shortest", None)
+    shortest = getattr(inverse, "shortest", None)
     if shortest is not None and out < shortest(n):
-        return sp.shortest_rule(n)  # type: ignore[attr-defined]
-    return f"no {sp.operation} maps n={n} to {out}"
+        return inverse.shortest_rule(n)  # type: ignore[attr-defined]
+    return f"no {inverse.operation} maps n={n} to {out}"
 
 
-def _nearest(sp: Space, n: int, out: int, bounds: Bounds) -> tuple[Nearest, ...]:
+def _nearest(inverse: Space, n: int, out: int, bounds: Bounds) -> tuple[Nearest, ...]:
     found: list[Nearest] = []
     for direction in (-1, 1):
         for dist in range(1, NEAREST_SPAN + 1):
             length = out + direction * dist
             if length < 1:
                 break
-            fam = _first(sp, n, length, bounds, BUDGET // 20)
+            fam = _first(inverse, n, length, bounds, BUDGET // 20)
             if fam is not None:
-                found.append(Nearest(length, fam.first, sp.show(fam.first)))
+                found.append(Nearest(length, fam.first, inverse.show(fam.first)))
                 break
     return tuple(found)
 
