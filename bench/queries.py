@@ -135,19 +135,19 @@ def bench_solve(repeat: int, skip_brute: bool) -> dict[str, Any]:
 
 def brute_model(framework: str, n: int, out: int, bounds: Bounds) -> list[dict[str, Any]]:
     """Every configuration within the bounds whose model length is ``out``, sorted simplest first."""
-    sp = space(framework)
+    inverse = space(framework)
     found = []
-    for cfg in sp.grid(bounds, out):
-        roles = {k.role: cfg.get(k.name) for k in sp.knobs}
+    for cfg in inverse.grid(bounds, out):
+        roles = {k.role: cfg.get(k.name) for k in inverse.knobs}
         if roles.get("dilation", 1) not in (None, 1) and roles.get("kernel") == 1:
             continue  # degenerate: the spaces leave dilated 1-wide kernels out
         try:
-            if sp.call(n, cfg) == out:
+            if inverse.call(n, cfg) == out:
                 found.append(cfg)
         except FrameworkError:
             pass
     q = Query(n, out, bounds)
-    return sorted(found, key=lambda c: sp.key(q, c))
+    return sorted(found, key=lambda c: inverse.key(q, c))
 
 
 def bench_frameworks(repeat: int) -> dict[str, Any]:
@@ -155,8 +155,8 @@ def bench_frameworks(repeat: int) -> dict[str, Any]:
     bounds = Bounds(Range(1, high), Range(1, high), Range(1, high), Range(0, high))
     report: dict[str, Any] = {}
     for framework in covered():
-        sp = space(framework)
-        b = Bounds(**{r: getattr(bounds, r) for r in ("kernel", "stride", "dilation", "padding") if sp.has(r)})
+        inverse = space(framework)
+        b = Bounds(**{r: getattr(bounds, r) for r in ("kernel", "stride", "dilation", "padding") if inverse.has(r)})
         t, sol = timed(lambda fw=framework, b=b: solve(fw, n, out, b, limit=None), repeat)
         bt, rows = timed(lambda fw=framework, b=b: brute_model(fw, n, out, b), 1)
         members = [m for a in sol.answers for m in a.family.members()]

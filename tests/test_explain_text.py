@@ -23,11 +23,11 @@ def _cases() -> list[list[str]]:
     and a refused target, on one axis and on two."""
     cases = []
     for key in covered():
-        sp = space(key)
-        knob = {k.role: k.name for k in sp.knobs}
-        modes = [m for m in sp.modes if m != "EXPLICIT"]
+        inverse = space(key)
+        knob = {k.role: k.name for k in inverse.knobs}
+        modes = [m for m in inverse.modes if m != "EXPLICIT"]
         # a mode without a default (jax's padding) is required: the first one goes into every call
-        plain = [_flag(knob["mode"]), modes[0]] if "mode" in knob and sp.knob("mode").default is None else []
+        plain = [_flag(knob["mode"]), modes[0]] if "mode" in knob and inverse.knob("mode").default is None else []
         variants: list[list[str]] = [plain, [*plain, _flag(knob["stride"]), "2"]]
         if "mode" in knob:
             variants += [[_flag(knob["mode"]), m] for m in modes]
@@ -35,7 +35,7 @@ def _cases() -> list[list[str]]:
             variants.append([*plain, _flag(knob["stride"]), "2", _flag(knob["adjust"]), "5"])
         if "target" in knob:
             variants.append([*plain, _flag(knob["target"]), "1000"])
-        for backend in sp.backends:
+        for backend in inverse.backends:
             chosen = [] if backend is None else ["--backend", backend]
             for n in ("2", "3,8"):
                 for extra in variants:

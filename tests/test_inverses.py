@@ -50,10 +50,10 @@ BRUTE = list(_rows("BRUTE", 4))
 @pytest.mark.parametrize(("framework", "backend", "n", "out", "bounds"), BRUTE)
 def test_solve_matches_brute_force(framework, backend, n, out, bounds):
     """Within small bounds the solver lists exactly the brute-force configurations, in the same order."""
-    sp = space(framework, backend)
-    got = solve(sp, n, out, bounds, limit=None, verify_every=True)
+    inverse = space(framework, backend)
+    got = solve(inverse, n, out, bounds, limit=None, verify_every=True)
     members = [m for a in got.answers for m in a.family.members()]
-    assert members == brute(sp, n, out, bounds)
+    assert members == brute(inverse, n, out, bounds)
     assert got.complete and got.configurations == len(members)
 
 
@@ -70,14 +70,14 @@ ENDLESS = list(_rows("ENDLESS", 5))
 @pytest.mark.parametrize(("framework", "backend", "n", "out", "bounds", "limit"), ENDLESS)
 def test_endless_families_hold_further_out(framework, backend, n, out, bounds, limit):
     """Members far along an unbounded family (t = 50 and 500) and every member of a bounded one give the target."""
-    sp = space(framework, backend)
-    answers = solve(sp, n, out, bounds, limit=limit).answers
+    inverse = space(framework, backend)
+    answers = solve(inverse, n, out, bounds, limit=limit).answers
     assert any(a.count is None for a in answers)
     if getattr(SUITES[framework], "ENDLESS_ONLY", False):
         assert all(a.count is None for a in answers)
     for answer in answers:
         for t in (0, 50, 500) if answer.count is None else range(answer.count):
-            assert sp.call(n, answer.family.member(t)) == out
+            assert inverse.call(n, answer.family.member(t)) == out
 
 
 EXPLAIN = list(_rows("EXPLAIN", 6))

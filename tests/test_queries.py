@@ -28,19 +28,19 @@ ROOT = Path(__file__).parent.parent
 # -- solve against brute force ------------------------------------------------------------------
 
 
-def brute(sp: Space, n: int, out: int, b: Bounds) -> list[dict[str, Any]]:
+def brute(inverse: Space, n: int, out: int, b: Bounds) -> list[dict[str, Any]]:
     """The configurations whose model length is ``out``, sorted by the simplest-first key."""
     found = []
-    for cfg in sp.grid(b, out):
-        if sp.has("dilation") and cfg[sp.role("dilation")] > 1 and cfg[sp.role("kernel")] == 1:
+    for cfg in inverse.grid(b, out):
+        if inverse.has("dilation") and cfg[inverse.role("dilation")] > 1 and cfg[inverse.role("kernel")] == 1:
             continue  # degenerate: a dilated 1-wide kernel
         try:
-            if sp.call(n, cfg) == out:
+            if inverse.call(n, cfg) == out:
                 found.append(cfg)
         except FrameworkError:
             pass
     q = Query(n, out, b)
-    return sorted(found, key=lambda c: sp.key(q, c))
+    return sorted(found, key=lambda c: inverse.key(q, c))
 
 
 def box(k: str = "1..5", s: str = "1..5", d: str = "1..3", p: str | None = "0..4", modes: Any = None) -> Bounds:
@@ -83,10 +83,10 @@ BRUTE_CASES = [
 @pytest.mark.parametrize(("framework", "backend", "n", "out", "bounds"), BRUTE_CASES)
 def test_solve_matches_brute_force(framework, backend, n, out, bounds):
     """Within small bounds the solver lists exactly the brute-force configurations, in the same order."""
-    sp = space(framework, backend)
-    got = solve(sp, n, out, bounds, limit=None, verify_every=True)
+    inverse = space(framework, backend)
+    got = solve(inverse, n, out, bounds, limit=None, verify_every=True)
     members = [m for a in got.answers for m in a.family.members()]
-    assert members == brute(sp, n, out, bounds)
+    assert members == brute(inverse, n, out, bounds)
     assert got.complete and got.configurations == len(members)
 
 
@@ -116,11 +116,11 @@ def test_simplest_answer_first(framework, backend, n, out, text):
 @pytest.mark.parametrize("framework", ["torch", "keras", "keras2", "tensorflow"])
 def test_endless_families_hold_further_out(framework):
     """Members far along an unbounded family still give the target (checked with the model)."""
-    sp = space(framework)
-    for answer in solve(sp, 3, 12, limit=6).answers:
+    inverse = space(framework)
+    for answer in solve(inverse, 3, 12, limit=6).answers:
         steps = range(answer.count) if answer.count is not None else [0, 7, 31]
         for t in steps:
-            assert sp.call(3, answer.family.member(t)) == 12
+            assert inverse.call(3, answer.family.member(t)) == 12
 
 
 def test_nothing_fits_says_why_and_nearest():
@@ -245,18 +245,18 @@ def test_explain_ways_are_real():
     """Every output_padding / output_shape range explain offers gives its lengths in the model, at both ends."""
     for framework, n, kwargs, *_ in EXPLAIN:
         e = explain(framework, n, **kwargs)
-        sp = space(framework)
+        inverse = space(framework)
         cfg = {k: v for k, v in kwargs.items() if k != "output_size"}
         for way in e.ways:
             assert e.preimage[0] <= way.lengths[0] <= way.lengths[1] <= e.preimage[1]
             found = re.search(r"(output_padding|output_shape)=(\d+)(?:\.\.(\d+))?", way.settings)
             if found is None:  # only the default (None) reaches it
-                assert sp.call(n, sp.bind({**cfg, "output_padding": None})) == way.lengths[0]
+                assert inverse.call(n, inverse.bind({**cfg, "output_padding": None})) == way.lengths[0]
                 continue
             knob, first = found.group(1), int(found.group(2))
             last = int(found.group(3) or first)
             for value, length in ((first, way.lengths[0]), (last, way.lengths[1])):
-                assert sp.call(n, sp.bind({**cfg, knob: value})) == length
+                assert inverse.call(n, inverse.bind({**cfg, knob: value})) == length
 
 
 def test_explain_names_refusals_and_notes():

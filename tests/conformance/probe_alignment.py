@@ -112,9 +112,9 @@ def grid(name: str) -> list[tuple[dict[str, Any], int]]:
     from derive.inverse import Bounds, Range, space
 
     fw, backend = split(name)
-    sp = space(fw, backend)
+    inverse = space(fw, backend)
     bounds = Bounds(kernel=Range(1, 4), stride=Range(1, 3), dilation=Range(1, 2), padding=Range(0, 2))
-    cfgs = list(sp.grid(bounds, 7))
+    cfgs = list(inverse.grid(bounds, 7))
     if fw in ("jax", "flax"):
         cfgs += [{**c, "transpose_kernel": True} for c in cfgs[::3]]
     cases = []
@@ -134,20 +134,20 @@ def grid(name: str) -> list[tuple[dict[str, Any], int]]:
                 variants = [cfg, {**cfg, "output_size": None}]
             for v in variants:
                 try:
-                    length = sp.call(n, {k: x for k, x in v.items() if x is not None or k != "output_size"})
+                    length = inverse.call(n, {k: x for k, x in v.items() if x is not None or k != "output_size"})
                 except DeriveError:
                     continue
                 if fw == "torch" and "output_size" in v:
                     v = {**v, "output_size": length + (cfg["stride"] > 1)}
                     v.pop("output_padding")
                     try:
-                        sp.call(n, v)
+                        inverse.call(n, v)
                     except DeriveError:
                         continue
                 if fw == "onnx" and v.get("auto_pad") == "NOTSET" and v["strides"] > 1 and length % 2:
                     v = {**v, "output_shape": length + 1}  # output_shape derives the pads
                     try:
-                        sp.call(n, v)
+                        inverse.call(n, v)
                     except DeriveError:
                         continue
                 cases.append((v, n))

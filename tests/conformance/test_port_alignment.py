@@ -29,14 +29,14 @@ def runs(name: str) -> dict[str, dict]:
 def expected(name: str, cfg: dict, n: int) -> list[list[float]] | None:
     """What the window model says the layer outputs for each impulse (None: the model refuses or keeps no window)."""
     fw, backend = P.split(name)
-    sp = space(fw, backend)
+    inverse = space(fw, backend)
     args = {k: tuple(v) if isinstance(v, list) and k in ("pads",) else v for k, v in cfg.items()}
     if fw == "tensorflow" and isinstance(args["padding"], list):
         args["padding"] = tuple(args["padding"])
     if fw in ("jax", "flax") and isinstance(args["padding"], list):
         args["padding"] = [tuple(p) if isinstance(p, list) else p for p in args["padding"]]
     try:
-        win = AL.window(sp, n, args)
+        win = AL.window(inverse, n, args)
     except DeriveError:
         return None
     if win is None:

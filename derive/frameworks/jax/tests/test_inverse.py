@@ -19,16 +19,16 @@ from tests.test_queries import box
 
 def first_page_of_open_bounds(framework: str, n: int, out: int, bounds: Bounds) -> None:
     """The lazy walk's first families equal the first of a wide finite box, and come at once."""
-    sp = space(framework)
+    inverse = space(framework)
     start = time.perf_counter()
-    lazy = list(itertools.islice(sp.families(Query(n, out, bounds), Budget(10**6)), 15))
+    lazy = list(itertools.islice(inverse.families(Query(n, out, bounds), Budget(10**6)), 15))
     assert len(lazy) == 15 and time.perf_counter() - start < 0.5
 
     def closed(r: Range) -> Range:
         return Range(r.lo, 20 if r.hi is None else r.hi)
 
     wide = Bounds(closed(bounds.kernel), closed(bounds.stride), closed(bounds.dilation), closed(bounds.padding))
-    full = sp.all_families(Query(n, out, Bounds(**{**wide.__dict__, "modes": bounds.modes})), Budget(10**8))
+    full = inverse.all_families(Query(n, out, Bounds(**{**wide.__dict__, "modes": bounds.modes})), Budget(10**8))
     assert [f.fixed for f in lazy] == [f.fixed for f in full[:15]]
 
 

@@ -19,17 +19,17 @@ from tests.test_queries import box
 SP = space("lasagne")
 
 
-def brute(sp: Space, n: int, out: int, b: Bounds) -> list[dict[str, Any]]:
+def brute(inverse: Space, n: int, out: int, b: Bounds) -> list[dict[str, Any]]:
     """tests.test_queries.brute without its dilated-kernel filter: Lasagne's layer has no dilation knob."""
     found = []
-    for cfg in sp.grid(b, out):
+    for cfg in inverse.grid(b, out):
         try:
-            if sp.call(n, cfg) == out:
+            if inverse.call(n, cfg) == out:
                 found.append(cfg)
         except FrameworkError:
             pass
     q = Query(n, out, b)
-    return sorted(found, key=lambda c: sp.key(q, c))
+    return sorted(found, key=lambda c: inverse.key(q, c))
 
 
 BRUTE = [

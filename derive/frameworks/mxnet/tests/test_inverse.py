@@ -108,9 +108,9 @@ def test_explain_formula(backend, kwargs, substituted):
     e = explain("mxnet", 4, backend=backend, **kwargs)
     assert e.substituted == substituted
     listed = substituted.rpartition(": ")[2]
-    sp = space("mxnet", backend)
+    inverse = space("mxnet", backend)
     for value in (int(v) for v in re.findall(r"\d+", listed)):
-        assert sp.call(4, sp.bind({**kwargs, "target_shape": value})) == value
+        assert inverse.call(4, inverse.bind({**kwargs, "target_shape": value})) == value
 
 
 def test_explain_refusals():

@@ -169,8 +169,8 @@ def test_explain_ways_are_real():
     """Every output_padding / output_shape range explain offers gives its lengths in the model, at both ends."""
     for backend, n, kwargs, *_ in EXPLAIN:
         e = explain("onnx", n, backend=backend, **kwargs)
-        sp = space("onnx", backend)
-        cfg = sp.bind({k: v for k, v in kwargs.items() if k != "output_shape"})
+        inverse = space("onnx", backend)
+        cfg = inverse.bind({k: v for k, v in kwargs.items() if k != "output_shape"})
         for way in e.ways:
             assert e.preimage[0] <= way.lengths[0] <= way.lengths[1] <= e.preimage[1]
             found = list(re.finditer(r"(output_padding|output_shape)=(\d+)(?:\.\.(\d+))?", way.settings))
@@ -179,7 +179,7 @@ def test_explain_ways_are_real():
                 knob, first = match.group(1), int(match.group(2))
                 last = int(match.group(3) or first)
                 for value, length in ((first, way.lengths[0]), (last, way.lengths[1])):
-                    assert sp.call(n, {**cfg, knob: value}) == length
+                    assert inverse.call(n, {**cfg, knob: value}) == length
 
 
 def test_explain_formula_per_implementation():

@@ -87,13 +87,13 @@ def test_one_input_with_open_strides_is_productive(out, bounds):
 
     The first families equal those of the same search with the strides bounded (far enough out).
     """
-    sp = space("paddle")
+    inverse = space("paddle")
     budget = Budget(10**5)
-    lazy = list(itertools.islice(sp.families(Query(1, out, bounds), budget), 40))
+    lazy = list(itertools.islice(inverse.families(Query(1, out, bounds), budget), 40))
     assert len(lazy) == 40 and not budget.exhausted
     top = max(f.first["stride"] for f in lazy) + 1
     capped = Bounds(bounds.kernel, Range(1, top), bounds.dilation, bounds.padding, bounds.modes)
-    finite = [f for f in sp.families(Query(1, out, capped), Budget(10**6)) if f.first["stride"] < top]
+    finite = [f for f in inverse.families(Query(1, out, capped), Budget(10**6)) if f.first["stride"] < top]
     assert lazy == finite[:40]
 
 
@@ -157,16 +157,16 @@ EXPLAIN = [
 
 def test_explain_ways_are_real():
     """Every output_padding / output_size range explain offers gives its lengths in the model, at both ends."""
-    sp = space("paddle")
+    inverse = space("paddle")
     for n, kwargs, *_ in EXPLAIN:
         e = explain("paddle", n, **kwargs)
-        cfg = {**sp.bind(kwargs), "output_size": None}
+        cfg = {**inverse.bind(kwargs), "output_size": None}
         for way in e.ways:
             for knob, first, last in re.findall(r"(output_padding|output_size)=(\d+)(?:\.\.(\d+))?", way.settings):
                 ends = ((int(first), way.lengths[0]), (int(last or first), way.lengths[1]))
                 for value, length in ends:
                     call = {**cfg, "output_padding": 0, knob: value}
-                    assert sp.call(n, call) == length
+                    assert inverse.call(n, call) == length
 
 
 def test_explain_texts_and_refusals():

@@ -36,11 +36,11 @@ ENDLESS = [(None, n, out, Bounds(), 12) for n, out in [(3, 12), (1, 5), (6, 2), 
 
 def test_crop_past_the_input_is_left_out():
     """The model refuses a pair whose after-pad is below output_padding - length; solve never lists it."""
-    sp = space("tinygrad")
+    inverse = space("tinygrad")
     refused = {"kernel_size": 3, "stride": 5, "dilation": 1, "padding": (4, 1), "output_padding": 4}
     with pytest.raises(FrameworkError, match="invalid shrink"):
-        sp.call(1, refused)
-    members = [m for a in solve(sp, 1, 2, box(), limit=None).answers for m in a.family.members()]
+        inverse.call(1, refused)
+    members = [m for a in solve(inverse, 1, 2, box(), limit=None).answers for m in a.family.members()]
     assert refused not in members
     assert {**refused, "padding": (3, 2)} in members  # the same total with after >= 4 - 2
 
@@ -106,13 +106,13 @@ EXPLAIN = [
 
 def test_explain_ways_are_real():
     """Every output_padding range explain offers gives its lengths in the model, at both ends."""
-    sp = space("tinygrad")
+    inverse = space("tinygrad")
     for n, kwargs, *_ in EXPLAIN:
         e = explain("tinygrad", n, **kwargs)
         for way in e.ways:
             first, last = re.search(r"output_padding=(\d+)(?:\.\.(\d+))?", way.settings).groups()
             for value, length in ((int(first), way.lengths[0]), (int(last or first), way.lengths[1])):
-                assert sp.call(n, sp.bind({**kwargs, "output_padding": value})) == length
+                assert inverse.call(n, inverse.bind({**kwargs, "output_padding": value})) == length
 
 
 def test_explain_texts_notes_and_refusals():
