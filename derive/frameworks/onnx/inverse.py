@@ -117,127 +117,7 @@ class OnnxSpace(Space):
         return max(b.kernel.lo - 1, 1 if d > 1 else 0), None if b.kernel.hi is None else b.kernel.hi - 1
 
     def dims(self, q: Query) -> list[Dim]:
-        n, out, b = q.n, q.out, q.bounds
-        impl = self.implementation
-        modes = self.allowed_modes(q)
-        p_lo, p_hi = b.padding.lo, b.padding.hi
-        if n < 2:
-            s_hi = None
-        elif "NOTSET" in modes:
-            s_hi = None if p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
-        else:
-            s_hi = (out - 1) // (n - 1)  # every other length is at least strides·(n-1) + 1
-        u1 = max(b.kernel.lo - 1, 1)  # the least u of a dilated kernel
-
-        def e0(s: int) -> int:
-            return out - 1 - (n - 1) * s
-
-        def dilations(ix: Mapping[str, Any], cap: int | None = None) -> Iterable[int]:
-            s, mode = ix["strides"], ix["auto_pad"]
-            if b.kernel.hi is not None and b.kernel.hi < 2:
-                return [1] if 1 in b.dilation else []
-            if mode == "NOTSET":  # d·u = e0 - a + begin + end
-                return b.dilation.values(cap if p_hi is None else max(1, (e0(s) + 2 * p_hi) // u1))
-            if mode == "VALID":
-                return b.dilation.values(max(1, e0(s) // u1))
-            base = out - (n - 1) * s  # what the SAME_* length adds to strides·(n-1)
-            if impl in ("spec", "reference"):
-                return b.dilation.values() if base == s else []
-            # shape inference: a + min(K, s); onnxruntime: min(a + K, s); K = s reaches s with any dilation
-            if base < 1 or (impl == "onnxruntime" and base > s):
-                return []
-            return b.dilation.values() if base >= s else b.dilation.values(max(1, (base - 1) // u1))
-
-        def pads(ix: Mapping[str, Any]) -> Iterable[tuple[int, int] | None]:
-            if ix["auto_pad"] != "NOTSET":
-                return [None]
-            s, d = ix["strides"], ix["dilations"]
-            u_lo, u_hi = self.kernel_span(b, d)
-            # the total P = d·u - e0 + a, and an asymmetric pair has 2·p_lo < P < 2·p_hi
-            lo = max(2 * p_lo + 1, d * u_lo - e0(s))
-            hi = _min(
-                None if p_hi is None else 2 * p_hi - 1,
-                None if u_hi is None else d * u_hi - e0(s) + self.adjust_top(s, d),
-            )
-            totals = itertools.count(lo) if hi is None else range(lo, hi + 1)
-            return itertools.chain([None], (x for total in totals for x in self._sides(b, total)))
-
-        def adjusts(ix: Mapping[str, Any]) -> Iterable[int]:
-            s, d, mode, asym = ix["strides"], ix["dilations"], ix["auto_pad"], ix["pads"]
-            top = self.adjust_top(s, d)
-            u_lo, u_hi = self.kernel_span(b, d)
-            e = e0(s)
-            if mode in SAME:
-                base = e + 1
-                if impl == "shape_inference":  # a = base - min(K, s)
-                    return _stepped(base - s, min(top, base - 1))
-                if impl == "onnxruntime" and base < s:  # a + K = base
-                    return _stepped(0, min(top, base - 1))
-                return range(top + 1)
-            if mode == "NOTSET" and asym is None:  # a = e0 - d·u + 2p
-                lo = 0 if u_hi is None else e - d * u_hi + 2 * p_lo
-                return _stepped(lo, top if p_hi is None else min(top, e - d * u_lo + 2 * p_hi))
-            e += 0 if asym is None else asym[0]  # a = e0 + P - d·u (VALID: P = 0)
-            return _stepped(0 if u_hi is None else e - d * u_hi, min(top, e - d * u_lo), d, e % d)
-
-        def adjust_least(ix: Mapping[str, Any]) -> int:
-            """1 where no output padding of 0 is left (shape inference's SAME_* past strides·n needs a >= 1)."""
-            if "pads" in ix:
-                return int(0 not in adjusts(ix))
-            if ix.get("auto_pad") in SAME and impl == "shape_inference":
-                return int(out - (n - 1) * ix["strides"] > ix["strides"])
-            return 0
-
-        def strides(ix: Mapping[str, Any], cap: int | None = None) -> Iterable[int]:
-            return stride_order(q.scale, b.stride, _min(s_hi, cap))
-
-        # n = 1: the stride only bounds the output padding, so past this one every stride has the same subtree
-        tail = None
-        if n == 1 and b.stride.hi is None and ("NOTSET" not in modes or p_hi is not None):
-            tail = max(b.stride.lo, q.scale + 1, out + 1 + (2 * p_hi if "NOTSET" in modes else 0))  # type: ignore[operator]
-
-        def plain_after(ix: Mapping[str, Any]) -> bool:
-            """Whether every later knob at its plain value (NOTSET, dilation 1, symmetric pads, 0) gives a family."""
-            plain = {"auto_pad": "NOTSET", "dilations": 1, "pads": None, "output_padding": 0}
-            return self.family(q, {**plain, **ix}) is not None
-
-        def strides_within(ix: Mapping[str, Any], left: int, floor: int) -> Iterable[int]:
-            cap = None
-            if tail is not None and not level_exists(self, q, dims, {"strides": tail}, left - 1):
-                cap = tail - 1
-            if left == 1 and floor == 0 and (p_hi is None or n == 1):
-                # off the scale with nothing else changed: u - 2p = e0(s); once e0(s) + 2·p_lo <= u_lo only the
-                # parity of e0(s) matters, which repeats every 2 strides (at n = 1 e0 does not move at all)
-                start = max(q.scale + 1, b.stride.lo, 1 if n == 1 else _ceildiv(out + 2 * p_lo - b.kernel.lo, n - 1))
-                works = lambda s: s == q.scale or plain_after({"strides": s})  # noqa: E731
-                endless = b.stride.hi is None and cap is None
-                return periodic(lambda c: strides(ix, _min(cap, c)), works, start, endless)
-            return strides(ix, cap)
-
-        def dilations_within(ix: Mapping[str, Any], left: int, floor: int) -> Iterable[int]:
-            if left != 1 or floor != 0 or ix["auto_pad"] != "NOTSET" or p_hi is not None:
-                return dilations(ix)  # bounded, or productive (see dilations and adjust_least)
-            # a dilation with nothing else changed: d·u - 2p = e0; once d >= e0 + 2·p_lo only parities matter
-            start = max(2, b.dilation.lo, e0(ix["strides"]) + 2 * p_lo)
-            works = lambda d: d == 1 or plain_after({**ix, "dilations": d})  # noqa: E731
-            return periodic(lambda cap: dilations(ix, cap), works, start, b.dilation.hi is None)
-
-        dims = [
-            Forced("strides", strides, lambda ix: q.scale, within=strides_within),
-            Forced(
-                "auto_pad",
-                lambda ix: modes,
-                lambda ix: "NOTSET",
-                self.modes.index,
-                least=lambda ix: int("NOTSET" not in modes),
-            ),
-            Forced(
-                "dilations", dilations, lambda ix: 1, least=lambda ix: int(1 not in b.dilation), within=dilations_within
-            ),
-            Dim("pads", pads, lambda ix: None, _pads_order),
-            Forced("output_padding", adjusts, lambda ix: 0, least=adjust_least),
-        ]
-        return dims
+        return _Dims(self, q).dims
 
     @staticmethod
     def _begins(b: Bounds, total: int, part: int) -> tuple[int, int]:
@@ -395,3 +275,139 @@ class OnnxSpace(Space):
             f"{self.forward_operation}({self.show(args)})",
             lambda length: onnx.conv_length(length, **args, implementation=impl),
         )
+
+
+class _Dims:
+    """The index dimensions of one query, in the walk's order (strides, auto_pad, dilations, pads, output_padding):
+    each dimension's values as a method, over what the query fixes (its bounds, the implementation, the modes)."""
+
+    def __init__(self, space: OnnxSpace, q: Query) -> None:
+        self.space, self.q = space, q
+        n, out, b = q.n, q.out, q.bounds
+        self.n, self.out, self.b = n, out, b
+        self.impl = space.implementation
+        self.modes = modes = space.allowed_modes(q)
+        self.p_lo, self.p_hi = b.padding.lo, b.padding.hi
+        p_hi = self.p_hi
+        if n < 2:
+            self.s_hi = None
+        elif "NOTSET" in modes:
+            self.s_hi = None if p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
+        else:
+            self.s_hi = (out - 1) // (n - 1)  # every other length is at least strides·(n-1) + 1
+        self.u1 = max(b.kernel.lo - 1, 1)  # the least u of a dilated kernel
+        # n = 1: the stride only bounds the output padding, so past this one every stride has the same subtree
+        self.tail = None
+        if n == 1 and b.stride.hi is None and ("NOTSET" not in modes or p_hi is not None):
+            self.tail = max(b.stride.lo, q.scale + 1, out + 1 + (2 * p_hi if "NOTSET" in modes else 0))  # type: ignore[operator]
+        self.dims: list[Dim] = [
+            Forced("strides", self.strides, lambda ix: q.scale, within=self.strides_within),
+            Forced(
+                "auto_pad",
+                lambda ix: modes,
+                lambda ix: "NOTSET",
+                space.modes.index,
+                least=lambda ix: int("NOTSET" not in modes),
+            ),
+            Forced(
+                "dilations",
+                self.dilations,
+                lambda ix: 1,
+                least=lambda ix: int(1 not in b.dilation),
+                within=self.dilations_within,
+            ),
+            Dim("pads", self.pads, lambda ix: None, _pads_order),
+            Forced("output_padding", self.adjusts, lambda ix: 0, least=self.adjust_least),
+        ]
+
+    def e0(self, s: int) -> int:
+        return self.out - 1 - (self.n - 1) * s
+
+    def dilations(self, ix: Mapping[str, Any], cap: int | None = None) -> Iterable[int]:
+        b, s, mode = self.b, ix["strides"], ix["auto_pad"]
+        if b.kernel.hi is not None and b.kernel.hi < 2:
+            return [1] if 1 in b.dilation else []
+        if mode == "NOTSET":  # d·u = e0 - a + begin + end
+            return b.dilation.values(cap if self.p_hi is None else max(1, (self.e0(s) + 2 * self.p_hi) // self.u1))
+        if mode == "VALID":
+            return b.dilation.values(max(1, self.e0(s) // self.u1))
+        base = self.out - (self.n - 1) * s  # what the SAME_* length adds to strides·(n-1)
+        if self.impl in ("spec", "reference"):
+            return b.dilation.values() if base == s else []
+        # shape inference: a + min(K, s); onnxruntime: min(a + K, s); K = s reaches s with any dilation
+        if base < 1 or (self.impl == "onnxruntime" and base > s):
+            return []
+        return b.dilation.values() if base >= s else b.dilation.values(max(1, (base - 1) // self.u1))
+
+    def pads(self, ix: Mapping[str, Any]) -> Iterable[tuple[int, int] | None]:
+        if ix["auto_pad"] != "NOTSET":
+            return [None]
+        b, s, d = self.b, ix["strides"], ix["dilations"]
+        u_lo, u_hi = self.space.kernel_span(b, d)
+        # the total P = d·u - e0 + a, and an asymmetric pair has 2·p_lo < P < 2·p_hi
+        lo = max(2 * self.p_lo + 1, d * u_lo - self.e0(s))
+        hi = _min(
+            None if self.p_hi is None else 2 * self.p_hi - 1,
+            None if u_hi is None else d * u_hi - self.e0(s) + self.space.adjust_top(s, d),
+        )
+        totals = itertools.count(lo) if hi is None else range(lo, hi + 1)
+        return itertools.chain([None], (x for total in totals for x in self.space._sides(b, total)))
+
+    def adjusts(self, ix: Mapping[str, Any]) -> Iterable[int]:
+        s, d, mode, asym = ix["strides"], ix["dilations"], ix["auto_pad"], ix["pads"]
+        top = self.space.adjust_top(s, d)
+        u_lo, u_hi = self.space.kernel_span(self.b, d)
+        e = self.e0(s)
+        if mode in SAME:
+            base = e + 1
+            if self.impl == "shape_inference":  # a = base - min(K, s)
+                return _stepped(base - s, min(top, base - 1))
+            if self.impl == "onnxruntime" and base < s:  # a + K = base
+                return _stepped(0, min(top, base - 1))
+            return range(top + 1)
+        if mode == "NOTSET" and asym is None:  # a = e0 - d·u + 2p
+            lo = 0 if u_hi is None else e - d * u_hi + 2 * self.p_lo
+            return _stepped(lo, top if self.p_hi is None else min(top, e - d * u_lo + 2 * self.p_hi))
+        e += 0 if asym is None else asym[0]  # a = e0 + P - d·u (VALID: P = 0)
+        return _stepped(0 if u_hi is None else e - d * u_hi, min(top, e - d * u_lo), d, e % d)
+
+    def adjust_least(self, ix: Mapping[str, Any]) -> int:
+        """1 where no output padding of 0 is left (shape inference's SAME_* past strides·n needs a >= 1)."""
+        if "pads" in ix:
+            return int(0 not in self.adjusts(ix))
+        if ix.get("auto_pad") in SAME and self.impl == "shape_inference":
+            return int(self.out - (self.n - 1) * ix["strides"] > ix["strides"])
+        return 0
+
+    def strides(self, ix: Mapping[str, Any], cap: int | None = None) -> Iterable[int]:
+        return stride_order(self.q.scale, self.b.stride, _min(self.s_hi, cap))
+
+    def plain_after(self, ix: Mapping[str, Any]) -> bool:
+        """Whether every later knob at its plain value (NOTSET, dilation 1, symmetric pads, 0) gives a family."""
+        plain = {"auto_pad": "NOTSET", "dilations": 1, "pads": None, "output_padding": 0}
+        return self.space.family(self.q, {**plain, **ix}) is not None
+
+    def strides_within(self, ix: Mapping[str, Any], left: int, floor: int) -> Iterable[int]:
+        q, b, n, tail = self.q, self.b, self.n, self.tail
+        cap = None
+        if tail is not None and not level_exists(self.space, q, self.dims, {"strides": tail}, left - 1):
+            cap = tail - 1
+        if left == 1 and floor == 0 and (self.p_hi is None or n == 1):
+            # off the scale with nothing else changed: u - 2p = e0(s); once e0(s) + 2·p_lo <= u_lo only the
+            # parity of e0(s) matters, which repeats every 2 strides (at n = 1 e0 does not move at all)
+            start = max(
+                q.scale + 1, b.stride.lo, 1 if n == 1 else _ceildiv(self.out + 2 * self.p_lo - b.kernel.lo, n - 1)
+            )
+            works = lambda s: s == q.scale or self.plain_after({"strides": s})  # noqa: E731
+            endless = b.stride.hi is None and cap is None
+            return periodic(lambda c: self.strides(ix, _min(cap, c)), works, start, endless)
+        return self.strides(ix, cap)
+
+    def dilations_within(self, ix: Mapping[str, Any], left: int, floor: int) -> Iterable[int]:
+        if left != 1 or floor != 0 or ix["auto_pad"] != "NOTSET" or self.p_hi is not None:
+            return self.dilations(ix)  # bounded, or productive (see dilations and adjust_least)
+        # a dilation with nothing else changed: d·u - 2p = e0; once d >= e0 + 2·p_lo only parities matter
+        b = self.b
+        start = max(2, b.dilation.lo, self.e0(ix["strides"]) + 2 * self.p_lo)
+        works = lambda d: d == 1 or self.plain_after({**ix, "dilations": d})  # noqa: E731
+        return periodic(lambda cap: self.dilations(ix, cap), works, start, b.dilation.hi is None)
