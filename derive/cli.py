@@ -884,6 +884,8 @@ def _parents() -> dict[str, argparse.ArgumentParser]:
 
 
 def _add_shape(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
+    from .registry import listing
+
     shape = sub.add_parser(
         "shape",
         help="lengths from the generic model or a framework model",
@@ -894,7 +896,7 @@ def _add_shape(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
         parents=[p["length"], p["json"]],
     )
     shape.set_defaults(func=cmd_shape, extra=True)
-    shape.add_argument("what", help="forward, transposed, preimage, same-padding, or a framework name")
+    shape.add_argument("what", help=f"forward, transposed, preimage, same-padding, or a framework: {listing()}")
     shape.add_argument("op", nargs="?", help="for a framework: conv, conv-transpose or accepted")
     shape.add_argument("--kernel")
     shape.add_argument("--stride")
@@ -968,6 +970,8 @@ def _add_docs(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
 
 
 def _add_solve(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
+    from .registry import listing
+
     solve = sub.add_parser(
         "solve",
         help="every transposed-convolution setting that maps n to a target length",
@@ -977,7 +981,7 @@ def _add_solve(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
         parents=[p["length"], p["backend"], p["json"]],
     )
     solve.set_defaults(func=cmd_solve, extra=True)
-    solve.add_argument("framework", help="a framework name (derive shape --help lists them)")
+    solve.add_argument("framework", help=f"a framework: {listing()}")
     solve.add_argument("--out", help="target length (comma list for several axes)")
     solve.add_argument("--kernel", help="kernel size range, e.g. 3 or 1..8")
     solve.add_argument("--stride", help="stride range")
@@ -990,6 +994,8 @@ def _add_solve(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
 
 
 def _add_explain(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
+    from .registry import listing
+
     explain = sub.add_parser(
         "explain",
         help="one transposed-convolution call: its length, formula, preimage and refusals",
@@ -998,11 +1004,13 @@ def _add_explain(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
         parents=[p["length"], p["backend"], p["json"]],
     )
     explain.set_defaults(func=cmd_explain, extra=True)
-    explain.add_argument("framework", help="a framework name")
+    explain.add_argument("framework", help=f"a framework: {listing()}")
     explain.add_argument("--svg", metavar="FILE", help="also draw the taps and the length over n as an SVG file")
 
 
 def _add_knobs(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
+    from .registry import listing
+
     knobs = sub.add_parser(
         "knobs",
         help="the arguments solve, explain and port take for a framework",
@@ -1011,7 +1019,7 @@ def _add_knobs(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:
         parents=[p["json"]],
     )
     knobs.set_defaults(func=cmd_knobs, extra=False)
-    knobs.add_argument("framework", nargs="?", help="a framework name (default: every framework covered)")
+    knobs.add_argument("framework", nargs="?", help=f"a framework (default: every one): {listing()}")
 
 
 def _add_port(sub: Any, p: dict[str, argparse.ArgumentParser]) -> None:

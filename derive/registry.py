@@ -108,3 +108,8 @@ def key(name: str) -> str | None:
     lowered = name.lower()
     found = ALIASES.get(lowered, lowered)
     return found if found in BY_KEY else None
+
+
+def listing() -> str:
+    """Every key with the other spellings it takes, for help texts: ``torch (pytorch), ..., keras (keras3), ...``."""
+    return ", ".join(f"{f.key} ({', '.join(f.aliases)})" if f.aliases else f.key for f in FRAMEWORKS)

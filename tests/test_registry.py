@@ -100,3 +100,15 @@ def test_keys_and_aliases_are_unique():
     aliases = [a for f in registry.FRAMEWORKS for a in f.aliases]
     assert len(set(aliases)) == len(aliases) and not set(aliases) & set(registry.NAMES)
     assert all(name == name.lower() for name in [*aliases, *registry.NAMES])
+
+
+def test_help_lists_every_spelling(capsys):
+    """The commands that take a framework list every key with its aliases in their help (keras (keras3), ...)."""
+    from derive.cli import main
+
+    assert "keras (keras3), keras2 (tf.keras, tf_keras)" in registry.listing()
+    for command in ("shape", "solve", "explain", "knobs"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert all(spelling in text for f in registry.FRAMEWORKS for spelling in (f.key, *f.aliases)), command
