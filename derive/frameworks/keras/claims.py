@@ -28,6 +28,7 @@ from derive.frameworks import jax as J
 from derive.frameworks import keras as KR
 from derive.frameworks import tensorflow as T
 from derive.frameworks import torch as TO
+from derive.frameworks.keras._claims import Layer
 from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
@@ -37,81 +38,17 @@ odd = sp.Eq(sp.Mod(K, 2), 1)
 MODES = ("valid", "same")
 
 
-def restores_valid(K):
-    """(n-1)s + max(K, s) at n = forward(L) is L iff L - max(K, s) is a multiple of s (split on max for Z3)."""
-    return sp.Or(sp.And(K >= s, sp.Eq(sp.Mod(L - K, s), 0)), sp.And(K < s, sp.Eq(sp.Mod(L, s), 0)))
-
-
-def length(mode: str, op, at=None):
-    return KR.conv_transpose_length(n if at is None else at, k, s, mode, op, d)
-
-
-def layer_accepts(mode: str, op, backend=None, exclude=(), at=None):
-    return F.holds(
-        KR.CONV_TRANSPOSE,
-        n if at is None else at,
-        exclude=exclude,
-        kernel_size=k,
-        strides=s,
-        padding=mode,
-        output_padding=op,
-        dilation_rate=d,
-        backend=backend,
-    )
-
-
-def forward(mode: str, x):
-    return KR.conv_length(x, k, s, mode, d)
-
-
-def forward_accepts(mode: str, x):
-    return sp.And(x >= 1, F.holds(KR.CONV, x, kernel_size=k, strides=s, padding=mode, dilation_rate=d))
-
-
-def layer(mode: str, op_text: str, backend: str | None = None):
-    def call(v) -> str:
-        op = v.get("a", 0) if op_text == "a" else op_text
-        text = (
-            f"keras.layers.Conv1DTranspose(1, kernel_size={v['k']}, strides={v['s']}, padding='{mode}', "
-            f"output_padding={op}, dilation_rate={v['d']})"
-        )
-        return text if backend is None else f"{text} on the {backend} backend"
-
-    return call
-
-
-def pair(mode: str, given: bool) -> F.Pair:
-    return F.Pair(
-        framework="keras",
-        mode=mode,
-        n=n,
-        L=L,
-        a=a,
-        forward=lambda x: forward(mode, x),
-        transposed=lambda op: length(mode, op),
-        accepts=lambda op: layer_accepts(mode, op),
-        forward_accepts=lambda x: forward_accepts(mode, x),
-        # the checks that do not involve output_padding (strides with dilation) hold for every claim
-        assume=(layer_accepts(mode, None),),
-        call=layer(mode, "a" if given else "None"),
-        parameters=(n, k, s, d, a) if given else (n, k, s, d),
-    )
-
-
-def claim(mode: str, name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=None):
-    return Claim(
-        name=name,
-        framework="keras",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=(n, k, s, d, a, X),
-    )
+LAYER = Layer(
+    "keras", KR, "keras.layers", lambda backend: f"on the {backend} backend", (n, L, k, s, d, a), (n, k, s, d, a, X)
+)
+restores_valid, layer_accepts, length, forward, forward_accepts = (
+    LAYER.restores_valid,
+    LAYER.accepts,
+    LAYER.length,
+    LAYER.forward,
+    LAYER.forward_accepts,
+)
+layer, pair, claim = LAYER.call, LAYER.pair, LAYER.claim
 
 
 def shows_length(mode: str, op, backend=None):

@@ -23,6 +23,7 @@ from derive.claims import Claim
 from derive.derivation import Derivation
 from derive.frameworks import keras2 as K2
 from derive.frameworks import tensorflow as T
+from derive.frameworks.keras._claims import Layer
 from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
@@ -32,9 +33,22 @@ odd = sp.Eq(sp.Mod(K, 2), 1)
 HELPER_MODES = ("valid", "same", "full")
 
 
-def restores_valid(K):
-    """(n-1)s + max(K, s) at n = forward(L) is L iff L - max(K, s) is a multiple of s (split on max for Z3)."""
-    return sp.Or(sp.And(K >= s, sp.Eq(sp.Mod(L - K, s), 0)), sp.And(K < s, sp.Eq(sp.Mod(L, s), 0)))
+LAYER = Layer(
+    "keras2",
+    K2,
+    "tf.keras.layers",
+    lambda backend: "called on a tensor (tensorflow, CPU)",
+    (n, L, k, s, d, a),
+    (n, k, s, d, a),
+)
+restores_valid, layer_accepts, layer_length, layer_forward, layer_forward_accepts = (
+    LAYER.restores_valid,
+    LAYER.accepts,
+    LAYER.length,
+    LAYER.forward,
+    LAYER.forward_accepts,
+)
+layer_call, layer_pair, layer_claim = LAYER.call, LAYER.pair, LAYER.claim
 
 
 def helper_length(mode: str, op, at=None, dilation=1):
@@ -209,77 +223,6 @@ def classic_claims() -> list[Claim]:
 
 # ---------------------------------------------------------------------------------------------
 # the layer
-
-
-def layer_accepts(mode: str, op, backend=None, exclude=(), at=None):
-    return F.holds(
-        K2.CONV_TRANSPOSE,
-        n if at is None else at,
-        exclude=exclude,
-        kernel_size=k,
-        strides=s,
-        padding=mode,
-        output_padding=op,
-        dilation_rate=d,
-        backend=backend,
-    )
-
-
-def layer_length(mode: str, op):
-    return K2.conv_transpose_length(n, k, s, mode, op, d)
-
-
-def layer_forward(mode: str, x):
-    return K2.conv_length(x, k, s, mode, d)
-
-
-def layer_forward_accepts(mode: str, x):
-    return sp.And(x >= 1, F.holds(K2.CONV, x, kernel_size=k, strides=s, padding=mode, dilation_rate=d))
-
-
-def layer_call(mode: str, op_text: str, backend: str | None = None):
-    def call(v) -> str:
-        op = v.get("a", 0) if op_text == "a" else op_text
-        text = (
-            f"tf.keras.layers.Conv1DTranspose(1, kernel_size={v['k']}, strides={v['s']}, padding='{mode}', "
-            f"output_padding={op}, dilation_rate={v['d']})"
-        )
-        return text if backend is None else f"{text} called on a tensor (tensorflow, CPU)"
-
-    return call
-
-
-def layer_pair(mode: str, given: bool) -> F.Pair:
-    return F.Pair(
-        framework="keras2",
-        mode=mode,
-        n=n,
-        L=L,
-        a=a,
-        forward=lambda x: layer_forward(mode, x),
-        transposed=lambda op: layer_length(mode, op),
-        accepts=lambda op: layer_accepts(mode, op),
-        forward_accepts=lambda x: layer_forward_accepts(mode, x),
-        assume=(layer_accepts(mode, None),),
-        call=layer_call(mode, "a" if given else "None"),
-        parameters=(n, k, s, d, a) if given else (n, k, s, d),
-    )
-
-
-def layer_claim(mode: str, name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=None):
-    return Claim(
-        name=name,
-        framework="keras2",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=(n, k, s, d, a),
-    )
 
 
 def layer_claims() -> list[Claim]:
