@@ -23,9 +23,9 @@ import pytest
 
 from derive import alignment as AL
 from derive.errors import DeriveError
+from derive.inverse import Bounds, Range, space
 from derive.port import LENGTH_ONLY, SAME_SAMPLES, port
 from derive.registry import BY_KEY
-from derive.spaces import Bounds, Range, space
 
 from .probe_alignment import PORT_NS, PORT_SOURCES, concrete, split
 
@@ -83,8 +83,8 @@ def _bound(name: str, cfg: dict[str, Any]) -> dict[str, Any]:
 
 
 def _role(name: str, cfg: dict[str, Any], role: str, default: int = 1) -> int:
-    sp = space(*split(name))
-    return cfg.get(sp.role(role), default) if sp.has(role) else default
+    inverse = space(*split(name))
+    return cfg.get(inverse.role(role), default) if inverse.has(role) else default
 
 
 def weights(name: str, cfg: dict[str, Any]) -> list[float]:
@@ -119,10 +119,10 @@ def grid(name: str) -> list[tuple[dict[str, Any], int]]:
     """A deterministic sample of the settings the model accepts, with each framework's own length knob too
     (mxnet target_shape, paddle output_size, chainer outsize: every value the model accepts at that n)."""
     fw, backend = split(name)
-    sp = space(fw, backend)
+    inverse = space(fw, backend)
     bounds = Bounds(kernel=Range(1, 4), stride=Range(1, 3), dilation=Range(1, 2), padding=Range(0, 2))
     cases = []
-    for cfg in sp.grid(bounds, 7):
+    for cfg in inverse.grid(bounds, 7):
         cfg = _plain({k: v for k, v in cfg.items() if k != "outsize"})
         for n in NS:
             length = _accepts(name, cfg, n)
