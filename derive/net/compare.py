@@ -220,6 +220,9 @@ def _export_sets(module: Any, x: Any, dims: tuple[int | str, ...]) -> tuple[dict
         for i, d in enumerate(dims):
             if not isinstance(d, str):
                 continue
+            if d in derived and derived[d][1].isdigit():  # "T = 128": export specialises the dim to one size
+                suggested[d] = PeriodicSet((int(derived[d][1]),), None, 1, ())
+                continue  # left static in the re-export
             if d in derived:
                 m, base, c = derived[d]
                 lo, hi = ranges.get(base, (None, None))

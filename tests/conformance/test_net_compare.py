@@ -88,6 +88,8 @@ def test_suggested_fixes_are_read_from_exports_message():
     assert ranges == {"_H": (1, None), "_W": (None, None)}
     assert derived == {"H": (8, "_H", 0), "W": (8, "_W", -1)}
     assert _fixes("no fixes here") == ([], {}, {})
+    # a dim export specialises to its sample's size reads as base "128" (compare keeps it static, the set {128})
+    assert _fixes("Suggested fixes:\n  T = 128\n")[2] == {"T": (1, "128", 0)}
 
 
 @pytest.mark.parametrize(
