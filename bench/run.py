@@ -63,7 +63,7 @@ def bench_catalogue() -> dict:
     import sympy as sp
 
     from derive import catalogue
-    from derive.checks import box_counterexample
+    from derive.second_opinion import box_counterexample
 
     claims = catalogue.load(catalogue.everything(ROOT / "proofs"))
     start = time.perf_counter()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import machine
-from .claims import Claim, Result, check
+from .claims import Claim, Result, decide
 from .derivation import Derivation
 from .errors import ParameterError
 from .net.graph import Graph
@@ -160,7 +160,7 @@ _CLAIMS: list[Claim] = []
 
 
 def _check_index(i: int) -> tuple[int, Result]:
-    result = check(_CLAIMS[i])
+    result = decide(_CLAIMS[i])
     # the claim holds a call renderer (a function): send back everything else
     return i, Result(None, result.verdict, result.iff_verdict, result.counterexample, result.example)  # type: ignore[arg-type]
 
@@ -190,7 +190,7 @@ def _run(claims: list[Claim], jobs: int | None, progress: Callable[[int, int, Re
     results: list[Result | None] = [None] * len(claims)
     if jobs == 1 or len(claims) < 8 or sys.platform == "win32":
         for i, claim in enumerate(claims):
-            results[i] = check(claim)
+            results[i] = decide(claim)
             if progress:
                 progress(i + 1, len(claims), results[i])  # type: ignore[arg-type]
     else:

@@ -114,7 +114,7 @@ def complete_counterexample(claim: Claim, partial: Mapping[str, int]) -> dict[st
     return values
 
 
-def check(claim: Claim, timeout: float = 20.0) -> Result:
+def decide(claim: Claim, timeout: float = 20.0) -> Result:
     """Decide the claim and, when it has one, its iff."""
     verdict = prove(claim.proposition, claim.assume, timeout=timeout)
     iff_verdict = None

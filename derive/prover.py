@@ -185,7 +185,7 @@ def prove(
         UnsupportedExpressionError: a non-integer symbol or an untranslatable construct (a ValueError).
     """
     start = time.perf_counter()
-    check_timeout(timeout)
+    valid_timeout(timeout)
     prop = _sympify_bool(proposition, "proposition")
     hyps = tuple(_sympify_bool(a, "assumption") for a in assume)
     symbols = _free_symbols([prop, *hyps])
@@ -225,7 +225,7 @@ def prove(
 MAX_TIMEOUT = 86_400.0
 
 
-def check_timeout(timeout: object, name: str = "timeout") -> float:
+def valid_timeout(timeout: object, name: str = "timeout") -> float:
     """``timeout`` as seconds, or ParameterError: a finite number above 0 and at most a day (nan and inf are not)."""
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
         raise ParameterError(name, f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}", timeout)
@@ -260,15 +260,15 @@ def _confirm_counterexample(
 
 
 def _second_opinion(name: str, verdict: Verdict, guarded: list[sp.Basic], symbols: list[sp.Symbol]) -> str:
-    from . import checks
+    from . import second_opinion
 
     if name == "box":
-        found = checks.box_counterexample(verdict.proposition, guarded, symbols)
+        found = second_opinion.box_counterexample(verdict.proposition, guarded, symbols)
         if verdict.proved and found is not None:
             raise InternalProverError(f"z3 proved {verdict.proposition} but the box check found {found}")
         return "refuted" if found is not None else "no counterexample in box"
     if name == "cvc5":
-        status = checks.cvc5_status(verdict.smt2)
+        status = second_opinion.cvc5_status(verdict.smt2)
         if status.startswith("skipped"):
             return status
         opposite = {Status.PROVED: "refuted", Status.REFUTED: "proved"}.get(verdict.status)

@@ -13,9 +13,9 @@ import sympy as sp
 
 from derive import ParameterError
 from derive.catalogue import discover, everything, load, run, script_name, select
-from derive.checks import cvc5_status
-from derive.claims import Claim, check
+from derive.claims import Claim, decide
 from derive.cli import main
+from derive.second_opinion import cvc5_status
 
 ROOT = Path(__file__).parent.parent
 PROOFS = ROOT / "proofs"
@@ -62,9 +62,9 @@ def test_refutation_without_iff_is_refused():
 def test_wrong_iff_is_not_ok():
     """An iff the prover cannot prove makes the result off expectation, though the verdict itself matches."""
     claim = Claim("c", "generic", "m", "st", sp.Eq(sp.floor(n / s), n), expect="refuted", iff=sp.Eq(n, 1))
-    result = check(claim)
+    result = decide(claim)
     assert result.verdict.refuted and not result.iff_verdict.proved and not result.ok
-    good = check(Claim("c", "generic", "m", "st", sp.Eq(sp.floor(n / s), n), expect="refuted", iff=sp.Eq(s, 1)))
+    good = decide(Claim("c", "generic", "m", "st", sp.Eq(sp.floor(n / s), n), expect="refuted", iff=sp.Eq(s, 1)))
     assert good.ok
 
 

@@ -122,11 +122,11 @@ def test_proposition_text_reads_back_as_the_same_proposition(proposition):
 def test_a_proof_result_shows_the_claim_not_the_query():
     """A decided catalogue claim's repr is one line; its HTML gives the statement, the verdict, the iff and the call."""
     from derive import catalogue
-    from derive.claims import check
+    from derive.claims import decide
 
     loaded = catalogue.load_catalogue(catalogue.discover(["torch"]))
     claim = next(c for c in loaded.claims if c.id == "torch/output-padding/round-trip")
-    result = check(claim)
+    result = decide(claim)
     text = repr(result)
     assert text == "<Result torch/output-padding/round-trip: refuted: a=1, d=2, k=1, n=1, p=0, s=1, as expected>"
     page = result._repr_html_()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derive.claims import check
+from derive.claims import decide
 from derive.net.claims import candidate, network_claims
 from derive.net.graph import Graph, Node, Tensor, dim_symbol
 from derive.net.latex import layers
@@ -30,7 +30,7 @@ NETWORKS = {g.name: g for g in runpy.run_path(str(Path(__file__).parents[1] / "p
 def test_each_network_states_its_answer_and_z3_proves_it(network, statement):
     """The claim with this statement exists and the prover proves it for every size."""
     (claim,) = [c for c in network_claims(NETWORKS[network]) if statement in c.statement]
-    assert check(claim).verdict.proved
+    assert decide(claim).verdict.proved
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_coupled_dims_get_one_joint_claim():
     )
     (claim,) = network_claims(g)
     assert claim.name == "H, W run iff" and claim.statement.endswith("holds exactly when H*W = 64")
-    assert check(claim).verdict.proved
+    assert decide(claim).verdict.proved
 
 
 def test_a_coupled_dim_gets_its_own_set_and_the_joint_claim():
@@ -87,7 +87,7 @@ def test_a_coupled_dim_gets_its_own_set_and_the_joint_claim():
     statements = [c.statement for c in claims]
     assert any("on H alone holds exactly when H ≥ 2" in s for s in statements), statements
     assert any("on H, W holds exactly when" in s for s in statements), statements
-    assert all(check(c).verdict.proved for c in claims)
+    assert all(decide(c).verdict.proved for c in claims)
 
 
 def test_layers_print_each_shape_folded_and_each_check():
