@@ -229,10 +229,10 @@ def _padding_list(a: Mapping[str, Any]) -> list[list[Any]]:
 def kernels(a: Mapping[str, Any]) -> str:
     """The kernel family that runs this call: oneDNN hands the transposed op with explicit padding (and
     every GPU call) back to the Eigen-shaped rules (``mkl_eager_op_rewrite.cc::RewriteConv2D``)."""
-    family = a.get("kernels") or "eigen"
-    if family == "onednn" and a["kind"] == "conv_transpose" and (_explicit(a) or a.get("device", "CPU") != "CPU"):
+    chosen = a.get("kernels") or "eigen"
+    if chosen == "onednn" and a["kind"] == "conv_transpose" and (_explicit(a) or a.get("device", "CPU") != "CPU"):
         return "eigen"
-    return family
+    return chosen
 
 
 def _empty(a: Mapping[str, Any]) -> Any:
@@ -241,7 +241,7 @@ def _empty(a: Mapping[str, Any]) -> Any:
 
 
 def resolve_kernels(a: dict[str, Any]) -> None:
-    """Fill in this machine's kernels where the caller gave none; refuse an unknown family."""
+    """Fill in this machine's kernels where the caller gave none; refuse unknown kernels."""
     if a.get("kernels") is None:
         from ...machine import tensorflow_kernels
 
