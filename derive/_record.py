@@ -1,0 +1,136 @@
+"""``@record``: a frozen value class as ``@dataclass(frozen=True)`` makes it, without importing dataclasses.
+
+``dataclasses`` imports ``inspect`` (ast, dis, tokenize...) and execs several functions per class: the value
+classes on the path of ``derive explain`` and ``derive shape`` use this instead, so those start within 2× a
+bare ``python -c pass`` (bench/startup.py). Classes elsewhere keep dataclasses.
+
+Fields are the class's own annotations in order, after its record bases' fields. ``__init__``, ``__repr__``,
+``__eq__``, ``__hash__``, the frozen ``__setattr__``/``__delattr__`` and ``__match_args__`` are dataclasses'
+(tests/test_record.py builds each class both ways and compares them), compiled in one ``exec`` per class; a
+method the class defines itself is kept. Every annotation is a field (no ``ClassVar``, ``InitVar`` or
+default factories: no record here needs them).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+
+_MISSING = object()
+
+
+class FrozenInstanceError(AttributeError):
+    """An assignment to a record's field (``dataclasses.FrozenInstanceError``'s twin)."""
+
+
+class Field:
+    """One field: its name, default (``_MISSING``: none) and options, as ``dataclasses.field`` takes them."""
+
+    __slots__ = ("compare", "default", "init", "kw_only", "name", "repr")
+
+    def __init__(self, default: Any, init: bool, repr: bool, compare: bool, kw_only: bool) -> None:
+        self.name = ""
+        self.default, self.init, self.repr, self.compare, self.kw_only = default, init, repr, compare, kw_only
+
+
+def field(
+    *, default: Any = _MISSING, init: bool = True, repr: bool = True, compare: bool = True, kw_only: bool = False
+) -> Any:
+    """A field's options, as ``dataclasses.field`` takes them (``compare=False`` leaves it out of ``==`` and hash)."""
+    return Field(default, init, repr, compare, kw_only)
+
+
+def record(cls: type[T] | None = None, *, repr: bool = True) -> Any:
+    """Make ``cls`` a frozen value class (``repr=False``: keep the ``__repr__`` it inherits)."""
+
+    def wrap(cls: type[T]) -> type[T]:
+        return _make(cls, repr)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _make(cls: type[T], with_repr: bool) -> type[T]:
+    fields: dict[str, Field] = {}
+    for base in cls.__mro__[-1:0:-1]:
+        for f in base.__dict__.get("__record_fields__", ()):
+            fields[f.name] = f
+    for name in cls.__dict__.get("__annotations__", {}):  # noqa: RUF063 (inspect.get_annotations: inspect)
+        value = cls.__dict__.get(name, _MISSING)
+        f = value if isinstance(value, Field) else Field(value, True, True, True, False)
+        if f.default is not _MISSING and type(f.default).__hash__ is None:
+            raise ValueError(f"mutable default {type(f.default)} for field {name} is not allowed (instances share it)")
+        f.name = name
+        fields[name] = f
+        if f.default is _MISSING:
+            if name in cls.__dict__:
+                delattr(cls, name)
+        else:
+            setattr(cls, name, f.default)  # the class attribute is the default, as dataclasses leave it
+    every = tuple(fields.values())
+    init = [f for f in every if f.init]
+    compared = "".join(f"self.{f.name}," for f in every if f.compare)
+    others = compared.replace("self.", "other.")
+
+    def param(f: Field) -> str:
+        return f.name if f.default is _MISSING else f"{f.name}=_dflt_{f.name}"
+
+    params = ["self", *(param(f) for f in init if not f.kw_only)]
+    if any(f.kw_only for f in init):
+        params += ["*", *(param(f) for f in init if f.kw_only)]
+    body = [f"_set(self, {f.name!r}, {f.name if f.init else f'_dflt_{f.name}'})"
+            for f in every if f.init or f.default is not _MISSING]  # fmt: skip
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in every if f.repr)
+    source = f"""
+def __init__({", ".join(params)}):
+    {"; ".join(body) or "pass"}
+def __repr__(self):
+    return f"{{self.__class__.__qualname__}}({shown})"
+def __eq__(self, other):
+    if other.__class__ is self.__class__:
+        return ({compared}) == ({others})
+    return NotImplemented
+def __hash__(self):
+    return hash(({compared}))
+def __setattr__(self, name, value):
+    if type(self) is _cls or name in _names:
+        raise _Frozen(f"cannot assign to field {{name!r}}")
+    super(_cls, self).__setattr__(name, value)
+def __delattr__(self, name):
+    if type(self) is _cls or name in _names:
+        raise _Frozen(f"cannot delete field {{name!r}}")
+    super(_cls, self).__delattr__(name)
+"""
+    namespace: dict[str, Any] = {f"_dflt_{f.name}": f.default for f in every if f.default is not _MISSING}
+    namespace.update(_set=object.__setattr__, _cls=cls, _names=frozenset(fields), _Frozen=FrozenInstanceError)
+    exec(source, namespace)
+    methods = ["__init__", "__eq__", "__hash__", "__setattr__", "__delattr__"] + (["__repr__"] if with_repr else [])
+    for name in methods:
+        fn = namespace[name]
+        fn.__qualname__ = f"{cls.__qualname__}.{name}"
+        if name not in cls.__dict__ or (name == "__hash__" and cls.__dict__[name] is None):
+            setattr(cls, name, fn)
+    if "__match_args__" not in cls.__dict__:
+        cls.__match_args__ = tuple(f.name for f in init if not f.kw_only)  # type: ignore[attr-defined]
+    cls.__record_fields__ = every  # type: ignore[attr-defined]
+    return cls
+
+
+def fields(obj: Any) -> tuple[Field, ...]:
+    """The fields of a record class or instance, in order (``dataclasses.fields``)."""
+    return obj.__record_fields__
+
+
+def replace(obj: T, /, **changes: Any) -> T:
+    """A copy of the record ``obj`` with ``changes`` (``dataclasses.replace``: ``__init__`` runs again)."""
+    for f in obj.__record_fields__:  # type: ignore[attr-defined]
+        if not f.init:
+            if f.name in changes:
+                raise ValueError(f"field {f.name} is declared with init=False, it cannot be specified with replace()")
+        elif f.name not in changes:
+            changes[f.name] = getattr(obj, f.name)
+    return obj.__class__(**changes)
