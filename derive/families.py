@@ -66,6 +66,60 @@ def value(expr: Any, values: Mapping[str, int]) -> Any:
     return v if isinstance(v, bool) or v.denominator != 1 else int(v)
 
 
+def number(expr: Any, values: Mapping[str, int]) -> Any:
+    """``expr`` at a counterexample, as a plain int where it is a SymPy integer (for the rendered calls)."""
+    v = value(expr, values)
+    return int(v) if isinstance(v, sp.Integer) else v
+
+
+def rem(x: Expr, s: Expr) -> Expr:
+    """x mod s, written with the forward convolution's own floor(x/s) (Z3 relates the two at once)."""
+    return x - s * sp.floor(x / s)
+
+
+def multiple(x: Expr, s: Expr) -> Any:
+    """s divides x, written with floor(x/s) as the forward convolution does."""
+    return sp.Eq(rem(x, s), 0)
+
+
+def accepts_call(operation: Any, length: Any, exclude: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """Every requirement of ``operation`` at one symbolic call, the predicates only (no message is rendered:
+    ``Operation.conditions`` cannot render some frameworks' messages for a string padding); ``exclude`` drops
+    the requirements whose rule mentions any of the given words."""
+    args = operation.bind(length, kwargs)
+    return sp.And(*[r.holds(args) for r in operation.requires if not any(w in r.rule for w in exclude)])
+
+
+def claim(
+    framework: str,
+    mode: str,
+    name: str,
+    family: str,
+    statement: str,
+    prop: Any,
+    expect: str,
+    iff: Any = None,
+    assume=(),
+    call: Callable[[Mapping[str, int]], str] | None = None,
+    parameters: tuple[sp.Symbol, ...] = (),
+) -> Claim:
+    """One claim of a framework's proof script that no family builds (the scripts bind ``framework`` and
+    their ``parameters`` with ``functools.partial``)."""
+    return Claim(
+        name=name,
+        framework=framework,
+        mode=mode,
+        statement=statement,
+        proposition=prop,
+        expect=expect,
+        assume=assume,
+        iff=iff,
+        call=call,
+        family=family,
+        parameters=parameters,
+    )
+
+
 def _claim(
     pair: Pair,
     name: str,

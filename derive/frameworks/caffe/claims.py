@@ -13,6 +13,7 @@ Input lengths ``n`` and ``L`` are >= 1 (except in family 6, where ``n = forward(
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import sympy as sp
 
@@ -78,20 +79,7 @@ NONEMPTY = replace(PAIR, assume=(T0 >= 1,))
 ON_IMAGE = replace(PAIR, call=lambda v: deconv_call({**v, "n": F.value(forward(L), v)}))
 
 
-def claim(name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=deconv_call):
-    return Claim(
-        name=name,
-        framework="caffe",
-        mode="pad",
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=(*PARAMETERS, L),
-    )
+claim = partial(F.claim, "caffe", "pad", call=deconv_call, parameters=(*PARAMETERS, L))
 
 
 def shows_forward(v) -> str:

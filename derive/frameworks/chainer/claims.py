@@ -13,6 +13,7 @@ model's (derive.frameworks.chainer); ``outsize >= 0``, ``dk = d(k-1) + 1``.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import sympy as sp
 
@@ -86,20 +87,7 @@ def pair(cover_all: bool, size: bool) -> F.Pair:
     )
 
 
-def claim(mode: str, name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=None):
-    return Claim(
-        name=name,
-        framework="chainer",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=(n, k, s, p, d, X, L),
-    )
+claim = partial(F.claim, "chainer", parameters=(n, k, s, p, d, X, L))
 
 
 def default_claims(cover_all: bool) -> list[Claim]:

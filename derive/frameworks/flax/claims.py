@@ -21,6 +21,7 @@ render JAX's negative-padding message for a string padding)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import sympy as sp
 
@@ -30,28 +31,16 @@ from derive.derivation import Derivation
 from derive.frameworks import flax as FL
 from derive.frameworks import jax as J
 from derive.frameworks import torch as TO
+from derive.frameworks.jax import claims as JC
 from derive.lengths import FloorAffine
 from derive.script import main
 
 n, L, K, s = sp.symbols("n L K s", integer=True, positive=True)
 p, q, a = sp.symbols("p q a", integer=True)
 BASE = (K, s)
-
-
-def accepts_call(op, length, **kwargs):
-    """Every requirement of ``op`` at this call (the predicates only)."""
-    args = op.bind(length, kwargs)
-    return sp.And(*[r.holds(args) for r in op.requires])
-
-
-def number(expr, values):
-    value = F.value(expr, values)
-    return int(value) if isinstance(value, sp.Integer) else value
-
-
-def rem(x):
-    """x mod s, written with the forward convolution's own floor(x/s) (Z3 relates the two at once)."""
-    return x - s * sp.floor(x / s)
+accepts_call, number = F.accepts_call, F.number
+rem = partial(F.rem, s=s)
+claim = partial(F.claim, "flax", parameters=BASE)
 
 
 def padding_text(padding, values) -> str:
@@ -138,35 +127,8 @@ def make_pair(mode: str) -> F.Pair:
     )
 
 
-def claim(mode, name, family, statement, prop, expect, iff=None, assume=(), call=None, parameters=BASE):
-    return Claim(
-        name=name,
-        framework="flax",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=parameters,
-    )
-
-
 def same_claims() -> list[Claim]:
-    P_ = make_pair("SAME")
-    return [
-        F.monotone(P_),
-        F.round_trip(P_, "proved", a=None, label="default padding='SAME'"),
-        F.round_trip(P_, "refuted", iff=sp.Or(n * s + a < 1, sp.And(a <= 0, a > -s)), label="extra high pad a"),
-        F.minimal(P_, "refuted", iff=sp.Eq(s, 1)),
-        F.maximal(P_, "proved"),
-        F.reaches_every_preimage(P_, L - n * s, "proved", label="extra high pad L - n*s"),
-        F.positive(P_, "proved"),
-        F.inverse_of_forward(P_, "refuted", iff=sp.Eq(s * sp.ceiling(L / s), L), label="default padding='SAME'"),
-        F.inverse_of_forward(P_, "proved", a=L - s * sp.ceiling(L / s), label="extra high pad -((-L) mod s)"),
-    ]
+    return JC.same_family(make_pair("SAME"), "default padding='SAME'")
 
 
 def valid_claims() -> list[Claim]:
@@ -412,15 +374,7 @@ CLAIMS: list[Claim] = [
 # 'CIRCULAR' has no output padding: its forward is ⌈L/s⌉ written with the circular pads, its length n·s.
 EXCESS = 4 * p - 2 * K + 2  # how far padding=p lands above the smallest preimage
 DERIVATIONS: list[Derivation] = [
-    Derivation.from_pair(make_pair("SAME"), accepts=sp.And(a > -s, a <= 0)),
-    replace(
-        Derivation.from_pair(
-            make_pair("VALID"),
-            accepts=sp.And(a >= K - sp.Max(K, s), a < K - sp.Max(K, s) + s),
-            floor_map=FloorAffine(-K, s, 1),
-        ),
-        assume=(L >= K,),
-    ),
+    *JC.lax_derivations(make_pair("SAME"), make_pair("VALID")),
     replace(
         Derivation.from_pair(
             make_pair("int padding"),

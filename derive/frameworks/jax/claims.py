@@ -25,6 +25,7 @@ string padding."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import sympy as sp
 
@@ -40,27 +41,9 @@ p, q, a, u, v = sp.symbols("p q a u v", integer=True)
 k, d = K, 1  # the effective kernel as kernel_size with rhs_dilation=1 (the "depends only on K" claims)
 P = p + q
 BASE = (K, s)
-
-
-def accepts_call(op, length, **kwargs):
-    """Every requirement of ``op`` at this call (the predicates only; see the module docstring)."""
-    args = op.bind(length, kwargs)
-    return sp.And(*[r.holds(args) for r in op.requires])
-
-
-def number(expr, values):
-    value = F.value(expr, values)
-    return int(value) if isinstance(value, sp.Integer) else value
-
-
-def rem(x):
-    """x mod s, written with the forward convolution's own floor(x/s) (Z3 relates the two at once)."""
-    return x - s * sp.floor(x / s)
-
-
-def multiple(x):
-    """s divides x, written with floor(x/s) as the forward convolution does."""
-    return sp.Eq(rem(x), 0)
+accepts_call, number = F.accepts_call, F.number
+rem, multiple = partial(F.rem, s=s), partial(F.multiple, s=s)
+claim = partial(F.claim, "jax", parameters=BASE)
 
 
 def pads_text(padding, values):
@@ -156,22 +139,6 @@ def make_pair(mode: str) -> F.Pair:
     )
 
 
-def claim(mode, name, family, statement, prop, expect, iff=None, assume=(), call=None, parameters=BASE):
-    return Claim(
-        name=name,
-        framework="jax",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=parameters,
-    )
-
-
 def forward_claims(mode: str, pads) -> list[Claim]:
     """Family 5 for the forward convolution: where it returns 0, and where it refuses."""
     fpad = FORWARD_PADDING[mode]
@@ -220,21 +187,25 @@ def forward_claims(mode: str, pads) -> list[Claim]:
     return claims
 
 
-def same_claims() -> list[Claim]:
-    P_ = make_pair("SAME")
+def same_family(P_: F.Pair, label: str) -> list[Claim]:
+    """lax.conv_transpose 'SAME' (n·s, extra high pad a) against the forward 'SAME' (⌈L/s⌉); also Flax's default
+    padding, whose layers flax/claims.py proves to be these two operations (``label`` names the padding)."""
     return [
         F.monotone(P_),
-        F.round_trip(P_, "proved", a=None, label="padding='SAME'"),
+        F.round_trip(P_, "proved", a=None, label=label),
         # the SAME stretched pads with a on the high side give n·s + a: a preimage iff -s < a <= 0
         F.round_trip(P_, "refuted", iff=sp.Or(n * s + a < 1, sp.And(a <= 0, a > -s)), label="extra high pad a"),
         F.minimal(P_, "refuted", iff=sp.Eq(s, 1)),
         F.maximal(P_, "proved"),
         F.reaches_every_preimage(P_, L - n * s, "proved", label="extra high pad L - n*s"),
         F.positive(P_, "proved"),
-        F.inverse_of_forward(P_, "refuted", iff=sp.Eq(s * sp.ceiling(L / s), L), label="padding='SAME'"),
+        F.inverse_of_forward(P_, "refuted", iff=sp.Eq(s * sp.ceiling(L / s), L), label=label),
         F.inverse_of_forward(P_, "proved", a=L - s * sp.ceiling(L / s), label="extra high pad -((-L) mod s)"),
-        *forward_claims("SAME", 0),
     ]
+
+
+def same_claims() -> list[Claim]:
+    return [*same_family(make_pair("SAME"), "padding='SAME'"), *forward_claims("SAME", 0)]
 
 
 def valid_claims() -> list[Claim]:
@@ -600,16 +571,25 @@ CLAIMS: list[Claim] = [
 # L + p + q >= K, which every preimage of n >= 1 is. The extra high pad a (any integer) takes the values that keep
 # the result in the preimage; the others are the "round trip (extra ...)" claims. use_consistent_padding makes the
 # explicit-pads calls (proved), and the stretched pads (u, v) and padding strings have no forward partner of their own.
-DERIVATIONS: list[Derivation] = [
-    Derivation.from_pair(make_pair("SAME"), accepts=sp.And(a > -s, a <= 0)),
-    replace(
-        Derivation.from_pair(
-            make_pair("VALID"),
-            accepts=sp.And(a >= K - sp.Max(K, s), a < K - sp.Max(K, s) + s),
-            floor_map=FloorAffine(-K, s, 1),
+
+
+def lax_derivations(same: F.Pair, valid: F.Pair) -> list[Derivation]:
+    """The 'SAME' and 'VALID' pairs' derivations (Flax's too: its layers are these operations)."""
+    return [
+        Derivation.from_pair(same, accepts=sp.And(a > -s, a <= 0)),
+        replace(
+            Derivation.from_pair(
+                valid,
+                accepts=sp.And(a >= K - sp.Max(K, s), a < K - sp.Max(K, s) + s),
+                floor_map=FloorAffine(-K, s, 1),
+            ),
+            assume=(L >= K,),
         ),
-        assume=(L >= K,),
-    ),
+    ]
+
+
+DERIVATIONS: list[Derivation] = [
+    *lax_derivations(make_pair("SAME"), make_pair("VALID")),
     replace(
         Derivation.from_pair(
             make_pair("explicit pads"),

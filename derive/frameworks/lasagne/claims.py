@@ -12,6 +12,7 @@ to ``n``. Theano refuses a forward or default length below 1. Lasagne's layers t
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import sympy as sp
 
@@ -92,20 +93,7 @@ def pair(mode: str, size: bool) -> F.Pair:
     )
 
 
-def claim(mode: str, name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=None):
-    return Claim(
-        name=name,
-        framework="lasagne",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=(n, k, s, c, X, L),
-    )
+claim = partial(F.claim, "lasagne", parameters=(n, k, s, c, X, L))
 
 
 def mode_claims(mode: str) -> list[Claim]:

@@ -16,6 +16,7 @@ oneDNN refusal comes only when the result is computed (shape inference alone acc
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import sympy as sp
 
@@ -121,20 +122,7 @@ def target_pair(onednn: bool) -> F.Pair:
     )
 
 
-def claim(mode: str, name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=None):
-    return Claim(
-        name=name,
-        framework="mxnet",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=(n, k, s, d, p, a, X, L),
-    )
+claim = partial(F.claim, "mxnet", parameters=(n, k, s, d, p, a, X, L))
 
 
 def adj_claims() -> list[Claim]:

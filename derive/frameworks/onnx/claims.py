@@ -23,6 +23,7 @@ the spec and only its output_padding round trip for the others; SAME_LOWER is pr
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import combinations
 
 import sympy as sp
@@ -53,27 +54,9 @@ MODES = {
     "output_shape": {},
 }
 BASE = (k, s, d)
-
-
-def accepts_call(op, length, exclude=(), **kwargs):
-    """Every requirement of ``op`` at this call, but those whose rule mentions a word of ``exclude``."""
-    args = op.bind(length, kwargs)
-    return sp.And(*[r.holds(args) for r in op.requires if not any(w in r.rule for w in exclude)])
-
-
-def number(expr, values):
-    value = F.value(expr, values)
-    return int(value) if isinstance(value, sp.Integer) else value
-
-
-def rem(x):
-    """x mod s, written with the forward convolution's own floor(x/s) (Z3 relates the two at once)."""
-    return x - s * sp.floor(x / s)
-
-
-def multiple(x):
-    """s divides x, written with floor(x/s) as the forward convolution does."""
-    return sp.Eq(rem(x), 0)
+accepts_call, number = F.accepts_call, F.number
+rem, multiple = partial(F.rem, s=s), partial(F.multiple, s=s)
+claim = partial(F.claim, "onnx", parameters=BASE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,22 +164,6 @@ def make_pair(impl: str, mode: str, exclude=()) -> F.Pair:
         call=call,
         inferred_word="default (output_padding=0)",
         parameters=(*BASE, p, q) if mode == "NOTSET pads" else BASE,
-    )
-
-
-def claim(mode, name, family, statement, prop, expect, iff=None, assume=(), call=None, parameters=BASE):
-    return Claim(
-        name=name,
-        framework="onnx",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=parameters,
     )
 
 

@@ -110,20 +110,8 @@ def pair(mode: str, size: bool = False) -> F.Pair:
     )
 
 
-def claim(mode: str, name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=None):
-    return Claim(
-        name=name,
-        framework="paddle",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call,
-        family=family,
-        parameters=(*parameters(mode), a, X, L),
-    )
+def claim(mode: str, *args, **kwargs) -> Claim:
+    return F.claim("paddle", mode, *args, parameters=(*parameters(mode), a, X, L), **kwargs)
 
 
 def on_image(mode: str, pr: F.Pair) -> F.Pair:

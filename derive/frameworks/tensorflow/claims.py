@@ -184,7 +184,6 @@ def kernel_claims(mode: str) -> list[Claim]:
     return out
 
 
-
 def pair(mode: str) -> F.Pair:
     return F.Pair(
         framework="tensorflow",
@@ -203,18 +202,9 @@ def pair(mode: str) -> F.Pair:
 
 
 def claim(mode: str, name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=None):
-    return Claim(
-        name=name,
-        framework="tensorflow",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call or transpose_call(mode),
-        family=family,
-        parameters=(*parameters(mode), X),
+    params = (*parameters(mode), X)
+    return F.claim(
+        "tensorflow", mode, name, family, statement, prop, expect, iff, assume, call or transpose_call(mode), params
     )
 
 

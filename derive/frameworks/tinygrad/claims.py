@@ -12,6 +12,7 @@ integers; the mode "padding >= 0" restates the families for the pads other frame
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import sympy as sp
 
@@ -78,20 +79,7 @@ def pair(nonneg: bool) -> F.Pair:
     )
 
 
-def claim(mode: str, name: str, family: str, statement: str, prop, expect: str, iff=None, assume=(), call=None):
-    return Claim(
-        name=name,
-        framework="tinygrad",
-        mode=mode,
-        statement=statement,
-        proposition=prop,
-        expect=expect,
-        assume=tuple(assume),
-        iff=iff,
-        call=call or transpose_call,
-        family=family,
-        parameters=(n, k, s, d, lo, hi, a, L),
-    )
+claim = partial(F.claim, "tinygrad", call=transpose_call, parameters=(n, k, s, d, lo, hi, a, L))
 
 
 def mode_claims(nonneg: bool) -> list[Claim]:
