@@ -1,0 +1,57 @@
+"""Checks the per-framework ``tests/test_inverse.py`` files share: a port re-proved and replayed, the explained
+ways covering the preimage, and the lazy walk over open bounds."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from derive.errors import FrameworkError
+from derive.inverse import Bounds, Budget, Query, Range, space
+from derive.prover import prove
+
+
+def assert_port_holds(
+    p: Any,
+    source: str,
+    target: str,
+    kwargs: dict[str, Any],
+    source_backend: str | None = None,
+    target_backend: str | None = None,
+    refused_ok: bool = False,
+) -> None:
+    """The port ``p`` is re-proved, and its configuration gives the source call's length for n = 1..29
+    (``refused_ok``: skipping the lengths the source refuses, where the source refuses some)."""
+    assert prove(p.verdict.proposition, p.verdict.assumptions).proved
+    src, dst = space(source, source_backend), space(target, target_backend)
+    for n in range(1, 30):
+        try:
+            want = src.call(n, src.bind(kwargs))
+        except FrameworkError:
+            if refused_ok:
+                continue
+            raise
+        assert dst.call(n, p.configuration) == want
+
+
+def assert_ways_cover(e: Any) -> None:
+    """An explanation's ways cover its preimage, in order and without gaps."""
+    spans = [w.lengths for w in e.ways]
+    assert spans[0][0] == e.preimage[0] and spans[-1][1] == e.preimage[1]
+    assert all(a[1] + 1 == b[0] for a, b in itertools.pairwise(spans))
+
+
+def first_page_of_open_bounds(framework: str, n: int, out: int, bounds: Bounds) -> None:
+    """The lazy walk's first families equal the first of a wide finite box, and come at once."""
+    inverse = space(framework)
+    start = time.perf_counter()
+    lazy = list(itertools.islice(inverse.families(Query(n, out, bounds), Budget(10**6)), 15))
+    assert len(lazy) == 15 and time.perf_counter() - start < 0.5
+
+    def closed(r: Range) -> Range:
+        return Range(r.lo, 20 if r.hi is None else r.hi)
+
+    wide = Bounds(closed(bounds.kernel), closed(bounds.stride), closed(bounds.dilation), closed(bounds.padding))
+    full = inverse.all_families(Query(n, out, Bounds(**{**wide.__dict__, "modes": bounds.modes})), Budget(10**8))
+    assert [f.fixed for f in lazy] == [f.fixed for f in full[:15]]
