@@ -154,3 +154,57 @@ def module_predictor(module):
         return list(out) if isinstance(out, tuple) else out
 
     return predict
+
+
+# ---------------------------------------------------------------- derive net sweeps (test_net_*.py)
+
+
+def member(runs: dict, v: int) -> bool:
+    """Whether ``v`` is in a per-dim set as ``derive net --json`` prints it (finite, from, modulus, residues)."""
+    if v in runs["finite"]:
+        return True
+    return runs["from"] is not None and v >= runs["from"] and v % runs["modulus"] in runs["residues"]
+
+
+def prediction_disagreements(sizes: list[dict], runtime: str) -> list[str]:
+    """Every swept size where the runtime's shape or message differs from derive's prediction there."""
+    bad = []
+    for r in sizes:
+        got = r["predicted"]
+        if "shape" in r and got.get("shape") != r["shape"]:
+            bad.append(f"{r['values']}: {runtime} {r['shape']}, derive {got}")
+        elif "error" in r and ("error" not in got or got["error"] not in r["error"]):
+            bad.append(f"{r['values']}: {runtime} {r['error']!r}, derive {got}")
+    return bad
+
+
+def answer_disagreements(answer: dict, sizes: list[dict], runtime: str) -> list[str]:
+    """Every swept size where derive's stated answer (the joint condition, the output formula, each proved
+    per-dim set while the other dims are in theirs) says otherwise than the runtime did."""
+    import sympy as sp
+
+    symbols = {d: sp.Symbol(d, integer=True, positive=True) for d in answer["dims"]}
+    condition = sp.S(sp.sympify(answer["condition"], locals=symbols))
+    (formula,) = answer["outputs"].values()
+    formula = [sp.sympify(x, locals=symbols) for x in formula]
+    bad = []
+    for r in sizes:
+        at = {symbols[k]: v for k, v in r["values"].items()}
+        runs = "shape" in r
+        said = "runs" if runs else "fails"
+        if bool(condition.subs(at)) != runs:
+            bad.append(f"{r['values']}: {runtime} {said}, the condition says otherwise")
+        if runs and [int(f.subs(at)) for f in formula] != r["shape"]:
+            bad.append(f"{r['values']}: {runtime} {r['shape']}, formula {[f.subs(at) for f in formula]}")
+        for d, v in r["values"].items():
+            dim = answer["dims"][d]
+            if dim["runs"] is None or dim["proof"] != "proved":
+                continue
+            held = all(
+                answer["dims"][o]["runs"] is not None and member(answer["dims"][o]["runs"], w)
+                for o, w in r["values"].items()
+                if o != d
+            )
+            if held and member(dim["runs"], v) != runs:
+                bad.append(f"{r['values']}: {runtime} {said}, {d}'s set says otherwise")
+    return bad

@@ -11,7 +11,7 @@ import functools
 import pytest
 import sympy as sp
 
-from ._harness import probe
+from ._harness import answer_disagreements, prediction_disagreements, probe
 
 pytestmark = pytest.mark.conformance
 
@@ -54,12 +54,6 @@ def _model(backend: str, name: str) -> tuple[dict, list[dict]]:
     return answer, [r for r in rows if "values" in r]
 
 
-def _member(runs: dict, v: int) -> bool:
-    if v in runs["finite"]:
-        return True
-    return runs["from"] is not None and v >= runs["from"] and v % runs["modulus"] in runs["residues"]
-
-
 CASES = [(b, m) for b in BACKENDS for m in MODELS] + [("tensorflow", m) for m in LIBRARY]
 
 
@@ -68,13 +62,7 @@ def test_each_size_runs_exactly_where_derive_says(backend, name):
     """At every swept size the backend runs iff derive's first-failure check passes, with the same shape or message."""
     _, sizes = _model(backend, name)
     assert sizes
-    bad = []
-    for r in sizes:
-        want, got = r, r["predicted"]
-        if "shape" in want and got.get("shape") != want["shape"]:
-            bad.append(f"{r['values']}: keras {want['shape']}, derive {got}")
-        elif "error" in want and ("error" not in got or got["error"] not in want["error"]):
-            bad.append(f"{r['values']}: keras {want['error']!r}, derive {got}")
+    bad = prediction_disagreements(sizes, "keras")
     assert bad == [], "\n".join(bad[:15])
 
 
@@ -82,23 +70,7 @@ def test_each_size_runs_exactly_where_derive_says(backend, name):
 def test_stated_sets_condition_and_outputs_match_the_sweep(backend, name):
     """The proved per-dim sets, the joint condition and the output formulas agree with every swept size."""
     answer, sizes = _model(backend, name)
-    symbols = {d: sp.Symbol(d, integer=True, positive=True) for d in answer["dims"]}
-    condition = sp.S(sp.sympify(answer["condition"], locals=symbols))
-    (formula,) = answer["outputs"].values()
-    formula = [sp.sympify(x, locals=symbols) for x in formula]
-    bad = []
-    for r in sizes:
-        at = {symbols[k]: v for k, v in r["values"].items()}
-        runs = "shape" in r
-        if bool(condition.subs(at)) != runs:
-            bad.append(f"{r['values']}: keras {'runs' if runs else 'fails'}, condition says otherwise")
-        if runs and [int(f.subs(at)) for f in formula] != r["shape"]:
-            bad.append(f"{r['values']}: keras {r['shape']}, formula {[f.subs(at) for f in formula]}")
-        for d, v in r["values"].items():
-            dim = answer["dims"][d]
-            if dim["runs"] is not None and dim["proof"] == "proved" and len(r["values"]) == 1:
-                if _member(dim["runs"], v) != runs:
-                    bad.append(f"{r['values']}: keras {'runs' if runs else 'fails'}, {d}'s set says otherwise")
+    bad = answer_disagreements(answer, sizes, "keras")
     assert bad == [], "\n".join(bad[:15])
 
 

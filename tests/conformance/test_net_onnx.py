@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 
 import pytest
-import sympy as sp
 
-from ._harness import probe
-from .test_net_torch import HAND, LIBRARY, _member
+from ._harness import answer_disagreements, prediction_disagreements, probe
+from .test_net_torch import HAND, LIBRARY
 
 pytestmark = pytest.mark.conformance
 
@@ -52,13 +51,7 @@ def test_onnxruntime_runs_exactly_where_derive_says(name):
     """At every swept size onnxruntime runs iff derive says so, with derive's shape, or fails with its message."""
     _, sizes = _model(name)
     assert sizes
-    bad = []
-    for r in sizes:
-        got = r["predicted"]
-        if "shape" in r and got.get("shape") != r["shape"]:
-            bad.append(f"{r['values']}: onnxruntime {r['shape']}, derive {got}")
-        elif "error" in r and ("error" not in got or got["error"] not in r["error"]):
-            bad.append(f"{r['values']}: onnxruntime {r['error']!r}, derive {got}")
+    bad = prediction_disagreements(sizes, "onnxruntime")
     assert bad == [], "\n".join(bad[:15])
 
 
@@ -66,27 +59,7 @@ def test_onnxruntime_runs_exactly_where_derive_says(name):
 def test_stated_sets_and_output_formulas_match_the_sweep(name):
     """The joint condition, each proved per-dim set and the output formula agree with onnxruntime at every size."""
     answer, sizes = _model(name)
-    symbols = {d: sp.Symbol(d, integer=True, positive=True) for d in answer["dims"]}
-    condition = sp.S(sp.sympify(answer["condition"], locals=symbols))
-    (formula,) = answer["outputs"].values()
-    formula = [sp.sympify(x, locals=symbols) for x in formula]
-    bad = []
-    for r in sizes:
-        at = {symbols[k]: v for k, v in r["values"].items()}
-        runs = "shape" in r
-        if bool(condition.subs(at)) != runs:
-            bad.append(f"{r['values']}: onnxruntime {'runs' if runs else 'fails'}, the condition says otherwise")
-        if runs and [int(f.subs(at)) for f in formula] != r["shape"]:
-            bad.append(f"{r['values']}: onnxruntime {r['shape']}, formula {[f.subs(at) for f in formula]}")
-        for d, v in r["values"].items():
-            dim = answer["dims"][d]
-            held = all(
-                answer["dims"][o]["runs"] is not None and _member(answer["dims"][o]["runs"], w)
-                for o, w in r["values"].items()
-                if o != d
-            )
-            if dim["runs"] is not None and dim["proof"] == "proved" and held and _member(dim["runs"], v) != runs:
-                bad.append(f"{r['values']}: onnxruntime {'runs' if runs else 'fails'}, {d}'s set says otherwise")
+    bad = answer_disagreements(answer, sizes, "onnxruntime")
     assert bad == [], "\n".join(bad[:15])
 
 
