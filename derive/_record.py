@@ -6,9 +6,10 @@ bare ``python -c pass`` (bench/startup.py). Classes elsewhere keep dataclasses.
 
 Fields are the class's own annotations in order, after its record bases' fields. ``__init__``, ``__repr__``,
 ``__eq__``, ``__hash__``, the frozen ``__setattr__``/``__delattr__`` and ``__match_args__`` are dataclasses'
-(tests/test_record.py builds each class both ways and compares them), compiled in one ``exec`` per class; a
-method the class defines itself is kept. Every annotation is a field (no ``ClassVar``, ``InitVar`` or
-default factories: no record here needs them).
+(tests/test_record.py builds each class both ways and compares them); only ``__init__`` is compiled (one
+``exec`` per class), the rest are shared closures. A method the class defines itself is kept. Every annotation is
+a field (no ``ClassVar``, ``InitVar`` or default factories: no record here needs them), and a record's
+subclasses are records (any attribute of an instance is frozen).
 """
 
 from __future__ import annotations
@@ -71,8 +72,6 @@ def _make(cls: type[T], with_repr: bool) -> type[T]:
             setattr(cls, name, f.default)  # the class attribute is the default, as dataclasses leave it
     every = tuple(fields.values())
     init = [f for f in every if f.init]
-    compared = "".join(f"self.{f.name}," for f in every if f.compare)
-    others = compared.replace("self.", "other.")
 
     def param(f: Field) -> str:
         return f.name if f.default is _MISSING else f"{f.name}=_dflt_{f.name}"
@@ -84,40 +83,56 @@ def _make(cls: type[T], with_repr: bool) -> type[T]:
             for f in every if f.init or f.default is not _MISSING]  # fmt: skip
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
-    shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in every if f.repr)
-    source = f"""
-def __init__({", ".join(params)}):
-    {"; ".join(body) or "pass"}
-def __repr__(self):
-    return f"{{self.__class__.__qualname__}}({shown})"
-def __eq__(self, other):
-    if other.__class__ is self.__class__:
-        return ({compared}) == ({others})
-    return NotImplemented
-def __hash__(self):
-    return hash(({compared}))
-def __setattr__(self, name, value):
-    if type(self) is _cls or name in _names:
-        raise _Frozen(f"cannot assign to field {{name!r}}")
-    super(_cls, self).__setattr__(name, value)
-def __delattr__(self, name):
-    if type(self) is _cls or name in _names:
-        raise _Frozen(f"cannot delete field {{name!r}}")
-    super(_cls, self).__delattr__(name)
-"""
+    # only __init__ is compiled (its signature is the fields'); compiling is most of a record's cost
     namespace: dict[str, Any] = {f"_dflt_{f.name}": f.default for f in every if f.default is not _MISSING}
-    namespace.update(_set=object.__setattr__, _cls=cls, _names=frozenset(fields), _Frozen=FrozenInstanceError)
-    exec(source, namespace)
-    methods = ["__init__", "__eq__", "__hash__", "__setattr__", "__delattr__"] + (["__repr__"] if with_repr else [])
-    for name in methods:
-        fn = namespace[name]
-        fn.__qualname__ = f"{cls.__qualname__}.{name}"
+    namespace["_set"] = object.__setattr__
+    exec(f"def __init__({', '.join(params)}):\n    {'; '.join(body) or 'pass'}\n", namespace)
+    methods = {"__init__": namespace["__init__"], **_compared(tuple(f.name for f in every if f.compare))}
+    methods["__setattr__"], methods["__delattr__"] = _setattr, _delattr
+    if with_repr:
+        methods["__repr__"] = _repr(tuple(f.name for f in every if f.repr))
+    for name, fn in methods.items():
         if name not in cls.__dict__ or (name == "__hash__" and cls.__dict__[name] is None):
+            if name in ("__init__", "__eq__", "__hash__", "__repr__"):
+                fn.__qualname__ = f"{cls.__qualname__}.{name}"
             setattr(cls, name, fn)
     if "__match_args__" not in cls.__dict__:
         cls.__match_args__ = tuple(f.name for f in init if not f.kw_only)  # type: ignore[attr-defined]
     cls.__record_fields__ = every  # type: ignore[attr-defined]
     return cls
+
+
+def _compared(names: tuple[str, ...]) -> dict[str, Any]:
+    """``__eq__`` and ``__hash__`` over the fields' tuple, as dataclasses compare and hash it."""
+
+    def values(obj: Any) -> tuple[Any, ...]:
+        return tuple([getattr(obj, name) for name in names])
+
+    def eq(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return values(self) == values(other)
+        return NotImplemented
+
+    def hash_(self: Any) -> int:
+        return hash(values(self))
+
+    return {"__eq__": eq, "__hash__": hash_}
+
+
+def _repr(names: tuple[str, ...]) -> Any:
+    def repr_(self: Any) -> str:
+        shown = ", ".join([f"{name}={getattr(self, name)!r}" for name in names])
+        return f"{self.__class__.__qualname__}({shown})"
+
+    return repr_
+
+
+def _setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
 def fields(obj: Any) -> tuple[Field, ...]:
