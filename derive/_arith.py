@@ -7,12 +7,14 @@ they return SymPy expressions the prover can quantify over.
 
 from __future__ import annotations
 
-from typing import Any
-
 from .errors import ParameterError
 
-Value = Any  # int | sympy.Expr
-Cond = Any  # bool | sympy.Boolean
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Value = Any  # int | sympy.Expr
+    Cond = Any  # bool | sympy.Boolean
 
 
 def is_symbolic(*xs: object) -> bool:

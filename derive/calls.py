@@ -8,10 +8,12 @@ value per axis (a padding mode stays one string: frameworks take one mode for ev
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 from .errors import DeriveError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
 
 #: the positional arguments a layer's constructor requires before the shape knobs, by module prefix
 LEADING = {

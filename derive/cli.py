@@ -12,8 +12,8 @@ import sys
 
 from .errors import DeriveError, ParameterError
 
-# argparse, json, inspect and typing load where they are used: `derive explain` starts without them (its
-# command line is read by _fast_args), see bench/startup.py
+# argparse and json load where they are used, and typing and inspect nowhere: `derive explain` and `derive shape`
+# start without them (their command lines are read by _fast_args), see bench/startup.py and tests/test_startup.py
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
@@ -195,9 +195,18 @@ def _shape_generic(args: argparse.Namespace) -> tuple[str, list[Any]]:
     return args.what, results
 
 
-def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, list[Any]]:
-    import inspect
+def _parameters(fn: Any) -> tuple[list[str], list[str]]:
+    """A framework's length function's parameter names, and the ones without a default, read off its code object
+    (``inspect.signature`` costs ``derive shape`` its start-up; tests/test_cli.py checks the two agree)."""
+    code = fn.__code__
+    positional = code.co_varnames[: code.co_argcount]
+    keyword = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
+    required = positional[: len(positional) - len(fn.__defaults__ or ())]
+    required += tuple(name for name in keyword if name not in (fn.__kwdefaults__ or {}))
+    return [*positional, *keyword], list(required)
 
+
+def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, list[Any]]:
     from . import frameworks
 
     module = frameworks.get(args.what)
@@ -207,7 +216,8 @@ def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, l
     fn = getattr(module, functions[args.op], None)
     if fn is None:
         raise ParameterError("operation", f"is not modelled for {args.what}", args.op)
-    names = [p for p in inspect.signature(fn).parameters if p != "n"]
+    parameters, required = _parameters(fn)
+    names = [p for p in parameters if p != "n"]
     kwargs: dict[str, Any] = {}
     # argparse has already consumed the generic model's options; hand them to the framework by name
     for key in ("kernel", "stride", "dilation", "padding", "output_padding"):
@@ -227,9 +237,7 @@ def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, l
             )
         kwargs[key] = _framework_value(key, value)
     ns = _lengths("--n", args.n)
-    required = [p.name for p in inspect.signature(fn).parameters.values()
-                if p.name != "n" and p.default is inspect.Parameter.empty and p.kind is not p.VAR_KEYWORD]  # fmt: skip
-    missing = [name for name in required if name not in kwargs]
+    missing = [name for name in required if name != "n" and name not in kwargs]
     if missing:
         flags = ", ".join(f"--{name.replace('_', '-')}" for name in missing)
         raise ParameterError(flags, f"is required by {args.what} {args.op}", None)

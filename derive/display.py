@@ -9,7 +9,9 @@ module level: the classes' modules import this one.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 #: the longest formula a repr shows before cutting it with …
 SHORT = 90

@@ -14,16 +14,19 @@ only: it imports neither SymPy nor Z3.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
 
+from ._record import record
 from .display import Displayed
 from .errors import FrameworkError, ParameterError
 from .inverse import Space, space
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
-@dataclass(frozen=True)
+
+@record
 class Way:
     """Consecutive lengths of the preimage and the settings that give them (in step with the lengths)."""
 
@@ -36,7 +39,7 @@ class Way:
         return f"{lo if lo == hi else f'{lo}..{hi}'}: {self.settings}"
 
 
-@dataclass(frozen=True)
+@record
 class Refusal:
     """A setting the framework refuses, with the exception it raises and its own message."""
 
@@ -50,7 +53,7 @@ class Refusal:
         return f"{self.setting}: {kind}{self.message}"
 
 
-@dataclass(frozen=True, repr=False)
+@record(repr=False)
 class Explanation(Displayed):
     """Everything about one call on one axis."""
 
@@ -207,15 +210,15 @@ def _back(fn: Callable[[int], int], lo: int, hi: int) -> str:
     return text if first == lo else f"{text} ({_span(lo, first - 1)} refused as too short)"
 
 
-@dataclass
 class _Found:
     """What the settings of one call give, gathered knob by knob (notes and refusals in the order found)."""
 
-    hits: dict[int, int]  # preimage length -> the first output padding giving it
-    default_hit: int | None
-    targets: set[int]  # preimage lengths an output size gives
-    notes: list[str]
-    refusals: list[Refusal]
+    def __init__(self) -> None:
+        self.hits: dict[int, int] = {}  # preimage length -> the first output padding giving it
+        self.default_hit: int | None = None
+        self.targets: set[int] = set()  # preimage lengths an output size gives
+        self.notes: list[str] = []
+        self.refusals: list[Refusal] = []
 
 
 def _adjust_default(inverse: Space, n: int, base: Mapping[str, Any], ctx: _Context, found: _Found) -> None:
@@ -291,7 +294,7 @@ def _targets(
                                f"{_span(lo, hi)} back to {_back(ctx.fn, lo, hi)}, not {n}")  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record
 class _Context:
     """One call's knobs and forward convolution, shared by the helpers of :func:`_settings`."""
 
@@ -352,7 +355,7 @@ def _settings(
     ctx = _Context(inverse, inverse.knob("adjust"), inverse.knob("target"), preimage, forward, fn)
     adjust, target = ctx.adjust, ctx.target
     base = dict(cfg) if target is None else {**cfg, target.name: target.default}
-    found = _Found({}, None, set(), [], [])
+    found = _Found()
     if adjust is not None:
         _adjust_default(inverse, n, base, ctx, found)
         _adjust_values(inverse, n, cfg, base, ctx, found)

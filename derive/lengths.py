@@ -16,20 +16,22 @@ Every function takes ints (returns ints, never importing SymPy) or SymPy integer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from . import _arith as A
+from ._record import record
 from .errors import ParameterError
 
-Value = Any  # int | sympy.Expr
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Value = Any  # int | sympy.Expr
 
 MODES = ("valid", "same", "same_lower", "full", "causal")
 #: modes whose padding depends on the input length (the rest reduce to fixed (lo, hi))
 SAME_MODES = ("same", "same_lower")
 
 
-@dataclass(frozen=True)
+@record
 class FloorAffine:
     """The map ``x ↦ ⌊(x + offset)/stride⌋ + shift``: every forward convolution length has this form.
 
@@ -50,7 +52,7 @@ class FloorAffine:
         return low, low + self.stride - 1
 
 
-@dataclass(frozen=True)
+@record
 class Interval:
     """The integers ``lower..upper`` (empty when ``lower > upper``)."""
 

@@ -19,13 +19,14 @@ Nothing is imported: a record names modules and files, so reading it costs ``der
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+
+from ._record import record
 
 #: the folder holding one folder per framework (os.path, not pathlib: pathlib costs explain's start-up)
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "frameworks")
 
 
-@dataclass(frozen=True)
+@record
 class Framework:
     """One framework: its key and spellings, and what its folder ``derive/frameworks/<key>/`` holds."""
 

@@ -13,10 +13,13 @@ exist, and their aliases, is :mod:`derive.registry`'s.
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
 
 from ..errors import ParameterError
 from ..registry import ALIASES, BY_KEY, NAMES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from types import ModuleType
 
 
 def get(name: str) -> ModuleType:

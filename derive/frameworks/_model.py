@@ -10,18 +10,33 @@ come back as SymPy Booleans through :meth:`Operation.conditions`).
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
-
 from .. import _arith as A
+from .._record import field, record
 from ..errors import FrameworkCrashError, FrameworkError, ParameterError
 
-Args = Mapping[str, Any]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    Args = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+class _Cached:
+    """``functools.cached_property`` without importing functools (explain's start-up): the value is computed on
+    first read and kept in the instance's ``__dict__``, where it wins over this non-data descriptor."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn, self.name = fn, fn.__name__
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
+@record
 class Requirement:
     """One check the framework makes, with the framework's own message."""
 
@@ -46,7 +61,7 @@ class Requirement:
         return FrameworkError(framework, self.text(args), self.error, self.rule)
 
 
-@dataclass(frozen=True)
+@record
 class Condition:
     """A requirement instantiated at one call: the predicate's value and the message it would print."""
 
@@ -64,7 +79,7 @@ class Condition:
 _MODE_ARGS = frozenset({"padding", "pad", "pads", "crop"})
 
 
-@dataclass(frozen=True)
+@record
 class Operation:
     """One operation's length rule: ``length(args)`` is defined wherever every requirement holds."""
 
@@ -89,7 +104,7 @@ class Operation:
     # names of the arguments that are lengths/counts (validated as integers); others pass through
     integer_args: tuple[str, ...] = field(default=())
 
-    @functools.cached_property
+    @_Cached
     def _names(self) -> dict[str, Any]:
         return dict(self.defaults)
 

@@ -4,11 +4,11 @@ pair: :class:`PairedSpace`, the base of the paddle and tinygrad spaces.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from .._record import replace
 from ._search import padding_line, progression, stride_order
 from ._space import Space
 from ._values import Bounds, Budget, Dim, Family, Found, Pads, Query, Range, _min
@@ -196,7 +196,7 @@ class PairedSpace(Space):
             yield from super().families(q, budget)
             return
         self.check_bounds(q.bounds)
-        head = Query(q.n, q.out, dataclasses.replace(q.bounds, stride=Range(q.bounds.stride.lo, cap)))
+        head = Query(q.n, q.out, replace(q.bounds, stride=Range(q.bounds.stride.lo, cap)))
         dims = self.dims(head)
         rest = dims[1:]
 

@@ -9,14 +9,16 @@ unavoidable change never walks an endless stride or dilation range in vain.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 
+from .._record import record
 from ._values import Bounds, Budget, Dim, Query, Range, _ceildiv, _min
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
+
     from ._space import Space
 
 
@@ -82,7 +84,7 @@ def padding_line(
     return ((d * u0 - e) // 2, d * step // 2), (u0 + 1, step), count
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Forced(Dim):
     """An index dimension that costs a change whatever its value where its plain value is out of reach."""
 

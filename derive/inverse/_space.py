@@ -3,12 +3,16 @@ closed-form families (the order is the package docstring's, :mod:`derive.inverse
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
-
 from ..errors import FrameworkError, ParameterError
 from ._values import Bounds, Budget, Dim, Family, Found, Knob, Query, Range
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
+
+#: each Space class's knob names, in signature order (functools.cache would cost explain's start-up its import)
+_ORDERS: dict[type, tuple[str, ...]] = {}
 
 
 class Space:
@@ -62,9 +66,11 @@ class Space:
         return self._order()
 
     @classmethod
-    @functools.cache
     def _order(cls) -> tuple[str, ...]:
-        return tuple(k.name for k in cls.knobs)
+        order = _ORDERS.get(cls)
+        if order is None:
+            order = _ORDERS[cls] = tuple(k.name for k in cls.knobs)
+        return order
 
     def show(self, cfg: Mapping[str, Any], always: tuple[str, ...] = ()) -> str:
         """``name=value`` for the knobs off their defaults (kernel and stride always), in signature order."""

@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
+from .._record import field, record
 from ..errors import ParameterError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 
 class SolverError(RuntimeError):
     """A computed answer disagreed with the framework model: an internal error, never a result."""
 
 
-@dataclass(frozen=True)
+@record
 class Range:
     """The integers ``lo..hi`` a knob may take (``hi=None``: no upper end)."""
 
@@ -40,7 +43,7 @@ class Range:
         return itertools.count(self.lo) if top is None else range(self.lo, top + 1)
 
 
-@dataclass(frozen=True)
+@record
 class Bounds:
     """What the caller allows: a range per knob role (each side's padding for ``padding``) and the modes."""
 
@@ -76,7 +79,7 @@ class Bounds:
         return Bounds(**ranges, modes=self.modes)
 
 
-@dataclass(frozen=True)
+@record
 class Knob:
     """One argument of the framework call."""
 
@@ -89,7 +92,7 @@ class Knob:
     rule: str
 
 
-@dataclass(frozen=True)
+@record
 class Family:
     """Configurations equal in every knob but a line: ``member(t)`` for ``t = 0 .. count-1``."""
 
@@ -122,10 +125,10 @@ class Family:
 
 
 #: what a space's ``family`` returns: the fixed knobs, the free lines (knob, start, step), the count
-Found = tuple[dict[str, Any], tuple[tuple[str, int, int], ...], int | None]
+Found = tuple[dict[str, "Any"], tuple[tuple[str, int, int], ...], int | None]  # "Any": typing is not imported
 
 
-@dataclass(frozen=True)
+@record
 class Dim:
     """One index knob, enumerated in simplest-first order given the knobs before it."""
 
@@ -138,7 +141,7 @@ class Dim:
     counts: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class Query:
     """One solve: input length, target length, bounds, and the scale factor the stride order centres on."""
 

@@ -22,11 +22,11 @@ other per-axis arguments may then be tuples too, and the result is a tuple). ``n
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ... import _arith as A
 from ... import lengths as L
+from ..._record import record
 from ...errors import FrameworkError, ParameterError
 from .._model import Operation, Requirement
 
@@ -39,7 +39,7 @@ STRING_PADDING_WITH_LHS_DILATION = (
 PADTYPES = ("VALID", "SAME", "SAME_LOWER")
 
 
-@dataclass(frozen=True)
+@record
 class _Op(Operation):
     """An :class:`Operation` whose ``bind`` also runs derive-level validation (ParameterError only)."""
 

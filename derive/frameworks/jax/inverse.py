@@ -21,11 +21,11 @@ lax runs them as a forward convolution: ``'same'`` repeats ``'SAME_LOWER'``, ``'
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..._record import record, replace
 from ...inverse._search import progression, stride_order
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
@@ -35,7 +35,7 @@ from .. import jax
 Open = int | None
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Aware(Dim):
     """An index dimension whose values are the ones worth walking when ``left`` changes remain (None: any number)."""
 
@@ -260,7 +260,7 @@ class JaxSpace(Space):
         if isinstance(dim, Aware):
             # the strides and dilations worth walking depend on the changes left: off the plain value an
             # endless range is productive only while a change remains for a mode or explicit pads
-            bound = dataclasses.replace(dim, values=lambda ix: dim.within(ix, left))
+            bound = replace(dim, values=lambda ix: dim.within(ix, left))
             dims = [*dims[:i], bound, *dims[i + 1 :]]
         return super()._walk(dims, i, index, left, budget)
 

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ... import _arith as A
 from ... import lengths as L
+from ..._record import record
 from ...errors import FrameworkError, ParameterError
 from .._model import Operation, Requirement
 
@@ -46,7 +46,7 @@ SAME = ("SAME_UPPER", "SAME_LOWER")
 NO_SPATIAL_DIMS = "shape inference returns no spatial dimensions (output_shape[i] < input dimension)"
 
 
-@dataclass(frozen=True)
+@record
 class _Op(Operation):
     """An :class:`Operation` that validates its bound arguments and knows its N-d check order."""
 

@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ... import _arith as A
 from ... import lengths as L
+from ..._record import record
 from ...errors import ParameterError
 from .._model import Operation, Requirement
 
@@ -65,7 +65,7 @@ ONEDNN_PRIMITIVE = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class _Op(Operation):
     """An :class:`Operation` with derive-level validation in ``bind`` and TF's check order over axes."""
 

@@ -40,26 +40,30 @@ Sources read:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
-
 from ... import _arith as A
+from ..._record import record
 from ...errors import FrameworkError, ParameterError
 from ...lengths import effective_kernel
-from .._model import Args, Operation, Requirement
+from .._model import Operation, Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    from .._model import Args
+
+    #: per-axis argument dicts of one call: 1 for Conv1d, 2 for Conv2d, 3 for Conv3d
+    Axes = list[Args]
 
 FRAMEWORK = "torch"
 #: the version the model was checked against
 VERSION = "2.13.0"
 
-#: per-axis argument dicts of one call: 1 for Conv1d, 2 for Conv2d, 3 for Conv3d
-Axes = list[Args]
-
 APIS = ("module", "functional")
 
 
-@dataclass(frozen=True)
+@record
 class _Check(Requirement):
     """A requirement whose message is written once for 1, 2 or 3 spatial axes (``nd``)."""
 

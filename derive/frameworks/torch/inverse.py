@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from ...inverse._search import stride_order, symmetric_line
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import torch
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 
 class TorchSpace(Space):
