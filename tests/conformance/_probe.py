@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,12 @@ FROM = int(os.environ.get("DERIVE_PROBE_FROM", "0"))
 #: run a deterministic 1/EVERY sample of the cases (XLA compiles every new shape: the whole grid is too slow)
 EVERY = int(os.environ.get("DERIVE_PROBE_EVERY", "1"))
 _next = 0
+
+
+def skip(reason: str) -> None:
+    """Report that the framework is missing (the harness skips the probe's tests) and end the probe."""
+    print(json.dumps({"skip": reason}))
+    sys.exit(0)
 
 
 def outcome(fn: Callable[[], Any], spatial: int | list[int]) -> dict[str, Any]:

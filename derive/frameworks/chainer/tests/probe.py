@@ -7,22 +7,17 @@ the real function on CPU (numpy) arrays."""
 from __future__ import annotations
 
 import itertools
-import json
 import sys
 import time
 
-
-def _skip(reason: str) -> None:
-    print(json.dumps({"skip": reason}))
-    sys.exit(0)
-
+from tests.conformance._probe import case, skip
 
 try:
     import chainer
     import chainer.functions as F
     import numpy as np
 except Exception as e:  # pragma: no cover - depends on the environment
-    _skip(f"chainer not importable: {type(e).__name__}: {e}")
+    skip(f"chainer not importable: {type(e).__name__}: {e}")
 
 
 def run(op: str, a: dict) -> list[int]:
@@ -41,13 +36,8 @@ def run(op: str, a: dict) -> list[int]:
 
 
 def emit(op: str, args: dict) -> None:
-    rec: dict = {"op": op, "args": args}
-    try:
-        shape = run(op, args)
-        rec["length"] = shape if isinstance(args["n"], list) else shape[0]
-    except Exception as e:  # the framework's refusal, verbatim
-        rec["error"] = f"{type(e).__name__}: {e}"
-    print(json.dumps(rec))
+    axes = list(range(len(args["n"]))) if isinstance(args["n"], list) else 0
+    case(op, args, lambda: run(op, args), axes)  # the length, or the framework's refusal verbatim
 
 
 def main() -> None:

@@ -19,11 +19,7 @@ import os
 import sys
 import time
 
-
-def _skip(reason: str) -> None:
-    print(json.dumps({"skip": reason}))
-    sys.exit(0)
-
+from tests.conformance._probe import skip
 
 os.environ.setdefault("THEANO_FLAGS", "blas.ldflags=")
 try:
@@ -32,10 +28,10 @@ try:
     import theano
     from lasagne.layers import Conv2DLayer, InputLayer, TransposedConv2DLayer, get_output
 except Exception as e:  # pragma: no cover - depends on the environment
-    _skip(f"lasagne/theano not importable: {type(e).__name__}: {e}")
+    skip(f"lasagne/theano not importable: {type(e).__name__}: {e}")
 
 if not hasattr(lasagne.layers, "TransposedConv2DLayer"):  # pragma: no cover
-    _skip(f"lasagne {lasagne.__version__} has no TransposedConv2DLayer (install from GitHub master)")
+    skip(f"lasagne {lasagne.__version__} has no TransposedConv2DLayer (install from GitHub master)")
 
 
 def _pair(v, other):

@@ -13,17 +13,13 @@ import os
 import sys
 import time
 
-
-def _skip(reason: str) -> None:
-    print(json.dumps({"skip": reason}))
-    sys.exit(0)
-
+from tests.conformance._probe import skip
 
 os.environ.setdefault("MXNET_STORAGE_FALLBACK_LOG_VERBOSE", "0")
 try:
     import mxnet as mx
 except Exception as e:  # pragma: no cover - ImportError, or numpy>=1.24 AttributeError
-    _skip(f"mxnet not importable: {type(e).__name__}: {e}")
+    skip(f"mxnet not importable: {type(e).__name__}: {e}")
 
 BACKEND = "native" if os.environ.get("MXNET_MKLDNN_ENABLED") == "0" else "onednn"
 

@@ -7,17 +7,12 @@ operator (dynamic mode, CPU); Paddle computes shapes eagerly, so this is also it
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import sys
 import time
 import warnings
 
-
-def _skip(reason: str) -> None:
-    print(json.dumps({"skip": reason}))
-    sys.exit(0)
-
+from tests.conformance._probe import case, skip
 
 warnings.filterwarnings("ignore")
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -25,7 +20,7 @@ try:
     import paddle
     import paddle.nn.functional as F
 except Exception as e:  # pragma: no cover - depends on the environment
-    _skip(f"paddle not importable: {type(e).__name__}: {e}")
+    skip(f"paddle not importable: {type(e).__name__}: {e}")
 
 paddle.set_device("cpu")
 MODES = [0, 1, 2, 3, "same", "valid"]
@@ -45,13 +40,8 @@ def run(op: str, a: dict) -> list[int]:
 
 
 def emit(op: str, args: dict) -> None:
-    rec: dict = {"op": op, "args": args}
-    try:
-        shape = run(op, args)
-        rec["length"] = shape if isinstance(args["n"], list) else shape[0]
-    except Exception as e:  # the framework's refusal, verbatim
-        rec["error"] = f"{type(e).__name__}: {e}"
-    print(json.dumps(rec))
+    axes = list(range(len(args["n"]))) if isinstance(args["n"], list) else 0
+    case(op, args, lambda: run(op, args), axes)  # the length, or the framework's refusal verbatim
 
 
 def main() -> None:

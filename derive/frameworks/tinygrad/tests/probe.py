@@ -14,12 +14,9 @@ import os
 import sys
 import time
 
+from tests.conformance._probe import skip
+
 REALIZE_EVERY = int(os.environ.get("DERIVE_PROBE_REALIZE_EVERY", "151"))
-
-
-def _skip(reason: str) -> None:
-    print(json.dumps({"skip": reason}))
-    sys.exit(0)
 
 
 os.environ.setdefault("DEV", "PYTHON")
@@ -27,7 +24,7 @@ try:
     import tinygrad
     from tinygrad import Tensor
 except ImportError as e:  # pragma: no cover - depends on the environment
-    _skip(f"tinygrad not importable: {e}")
+    skip(f"tinygrad not importable: {e}")
 
 _count = 0
 
