@@ -84,7 +84,10 @@ def transposed_length(a: Mapping[str, Any]) -> Any:
     return (n - 1) * s + A.mod(K, 2) + op
 
 
-def _validate(a: dict[str, Any]) -> None:
+def check_numbers(a: Mapping[str, Any]) -> None:
+    """The numeric arguments of a ``Conv*DTranspose`` call (Keras 2's layer takes the same ones): ``n``,
+    ``kernel_size`` (required), ``strides`` and ``dilation_rate`` at least 1, ``output_padding`` (when
+    given) at least 0."""
     A.param("n", a["n"], 1)
     if a["kernel_size"] is None:
         raise ParameterError("kernel_size", "is required", None)
@@ -93,6 +96,10 @@ def _validate(a: dict[str, Any]) -> None:
     A.param("dilation_rate", a["dilation_rate"], 1)
     if a.get("output_padding") is not None:
         A.param("output_padding", a["output_padding"], 0)
+
+
+def _validate(a: dict[str, Any]) -> None:
+    check_numbers(a)
     if not isinstance(a["padding"], str):
         raise ParameterError("padding", "must be a string ('valid' or 'same')", a["padding"])
     if a.get("backend", None) not in BACKENDS:

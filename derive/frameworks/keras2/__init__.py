@@ -36,7 +36,7 @@ from ... import lengths as L
 from ...errors import ParameterError
 from .. import tensorflow as T
 from .._model import Operation, Requirement
-from ..keras import STRIDES_WITH_DILATION, on_tensorflow
+from ..keras import STRIDES_WITH_DILATION, check_numbers, on_tensorflow
 
 FRAMEWORK = "keras2"
 BACKENDS = (None, "tensorflow")
@@ -202,14 +202,7 @@ DECONV_LENGTH = T._Op(
 
 
 def _layer_validate(a: dict[str, Any]) -> None:
-    A.param("n", a["n"], 1)
-    if a["kernel_size"] is None:
-        raise ParameterError("kernel_size", "is required", None)
-    A.param("kernel_size", a["kernel_size"], 1)
-    A.param("strides", a["strides"], 1)
-    A.param("dilation_rate", a["dilation_rate"], 1)
-    if a.get("output_padding") is not None:
-        A.param("output_padding", a["output_padding"], 0)
+    check_numbers(a)
     if not isinstance(a["padding"], str):
         raise ParameterError("padding", "must be a string", a["padding"])
     if a["backend"] not in BACKENDS:
