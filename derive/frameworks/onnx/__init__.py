@@ -648,6 +648,11 @@ def _scalar(name: str, value: Any) -> Any:
     return value
 
 
+def _one_axis(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A 1-D call's attributes, each per-axis one as its single value (pads and auto_pad as they are)."""
+    return {key: value if key in ("pads", "auto_pad") else _scalar(key, value) for key, value in kwargs.items()}
+
+
 def _column(rank: int, name: str, value: Any) -> list[Any]:
     if value is None or isinstance(value, str):
         return [value] * rank
@@ -660,8 +665,7 @@ def _column(rank: int, name: str, value: Any) -> list[Any]:
 
 def _call(op: _Op, n: Any, kwargs: dict[str, Any]) -> Any:
     if not isinstance(n, (tuple, list)):
-        kwargs = {key: value if key in ("pads", "auto_pad") else _scalar(key, value) for key, value in kwargs.items()}
-        return op(n, **kwargs)
+        return op(n, **_one_axis(kwargs))
     rank = len(n)
     pads = kwargs.get("pads")
     if pads is not None and (not isinstance(pads, (tuple, list)) or len(pads) != 2 * rank):
@@ -736,14 +740,14 @@ def accepted_lengths(
     An interval with ``lo > hi`` is empty (onnxruntime with ``output_padding >= stride``).
     """
     kwargs = dict(
-        kernel_shape=_scalar("kernel_shape", kernel_shape),
-        strides=_scalar("strides", strides),
+        kernel_shape=kernel_shape,
+        strides=strides,
         pads=pads,
-        dilations=_scalar("dilations", dilations),
-        output_padding=_scalar("output_padding", output_padding),
+        dilations=dilations,
+        output_padding=output_padding,
         auto_pad=auto_pad,
     )
-    return _op(CONV_TRANSPOSE, implementation).accepted_lengths(n, **kwargs)
+    return _op(CONV_TRANSPOSE, implementation).accepted_lengths(n, **_one_axis(kwargs))
 
 
 def transpose_pads(
@@ -767,15 +771,15 @@ def transpose_pads(
         raise ParameterError("implementation", "must be 'spec' or 'reference' for transpose_pads", implementation)
     op = CONV_TRANSPOSE[implementation]
     kwargs = dict(
-        kernel_shape=_scalar("kernel_shape", kernel_shape),
-        strides=_scalar("strides", strides),
+        kernel_shape=kernel_shape,
+        strides=strides,
         pads=pads,
-        dilations=_scalar("dilations", dilations),
-        output_padding=_scalar("output_padding", output_padding),
+        dilations=dilations,
+        output_padding=output_padding,
         auto_pad=auto_pad,
-        output_shape=_scalar("output_shape", output_shape),
+        output_shape=output_shape,
     )
-    args = op.bind(n, kwargs)
+    args = op.bind(n, _one_axis(kwargs))
     op.check(args)
     return spec_pads(args) if implementation == "spec" else ref_pads(args)
 
