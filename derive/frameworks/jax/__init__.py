@@ -165,6 +165,24 @@ def _explicit(a: Mapping[str, Any]) -> bool:
     return not isinstance(a["padding"], str)
 
 
+# conv_general_dilated's checks of explicit pads; conv_transpose passes its pads on to it, so both operations make them
+PAIRS = Requirement(
+    "explicit padding is a sequence of (low, high) pairs",
+    lambda a: not _explicit(a) or _pairs_ok(a["padding"]),
+    lambda a: (
+        "padding argument to conv_general_dilated should be a string or a sequence of "
+        f"(low, high) pairs, got {a['padding']}"
+    ),
+    "ValueError",
+)
+PAIR_COUNT = Requirement(
+    "one (low, high) pair per spatial axis",
+    lambda a: not _explicit(a) or _count_ok(a),
+    _wrong_count_message,
+    "TypeError",
+)
+
+
 CONV = _Op(
     framework=FRAMEWORK,
     name="jax.lax.conv_general_dilated",
@@ -190,21 +208,8 @@ CONV = _Op(
             "Unrecognized padding type: expected 'VALID', 'SAME', or 'SAME_LOWER', got {padding}.",
             "RuntimeError",
         ),
-        Requirement(
-            "explicit padding is a sequence of (low, high) pairs",
-            lambda a: not _explicit(a) or _pairs_ok(a["padding"]),
-            lambda a: (
-                "padding argument to conv_general_dilated should be a string or a sequence of "
-                f"(low, high) pairs, got {a['padding']}"
-            ),
-            "ValueError",
-        ),
-        Requirement(
-            "one (low, high) pair per spatial axis",
-            lambda a: not _explicit(a) or _count_ok(a),
-            _wrong_count_message,
-            "TypeError",
-        ),
+        PAIRS,
+        PAIR_COUNT,
         Requirement(
             "dilated input + lo + hi >= 0",
             lambda a: not _explicit(a) or _fwd_dilated(a) + sum(_pair(a)) >= 0,
@@ -315,10 +320,6 @@ def _direct_string(a: Mapping[str, Any]) -> bool:
     return not _via_transpose_padding(a) and isinstance(a["padding"], str)
 
 
-def _tr_explicit(a: Mapping[str, Any]) -> bool:
-    return not isinstance(a["padding"], str)
-
-
 CONV_TRANSPOSE = _Op(
     framework=FRAMEWORK,
     name="jax.lax.conv_transpose",
@@ -351,24 +352,11 @@ CONV_TRANSPOSE = _Op(
             "Unrecognized padding type: expected 'VALID', 'SAME', or 'SAME_LOWER', got {padding}.",
             "RuntimeError",
         ),
-        Requirement(
-            "explicit padding is a sequence of (low, high) pairs",
-            lambda a: not _tr_explicit(a) or _pairs_ok(a["padding"]),
-            lambda a: (
-                "padding argument to conv_general_dilated should be a string or a sequence of "
-                f"(low, high) pairs, got {a['padding']}"
-            ),
-            "ValueError",
-        ),
-        Requirement(
-            "one (low, high) pair per spatial axis",
-            lambda a: not _tr_explicit(a) or _count_ok(a),
-            _wrong_count_message,
-            "TypeError",
-        ),
+        PAIRS,
+        PAIR_COUNT,
         Requirement(
             "stretched input (n-1)s+1 + pads >= 0",
-            lambda a: not _tr_explicit(a) or _tr_dilated(a) + sum(_tr_pads(a)) >= 0,
+            lambda a: not _explicit(a) or _tr_dilated(a) + sum(_tr_pads(a)) >= 0,
             lambda a: _negative_padding_message(a, _tr_pads, _tr_dilated),
             "ValueError",
         ),
