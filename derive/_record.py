@@ -9,7 +9,9 @@ Fields are the class's own annotations in order, after its record bases' fields.
 (tests/test_record.py builds each class both ways and compares them); only ``__init__`` is compiled (one
 ``exec`` per class), the rest are shared closures. A method the class defines itself is kept. Every annotation is
 a field (no ``ClassVar``, ``InitVar`` or default factories: no record here needs them), and a record's
-subclasses are records (any attribute of an instance is frozen).
+subclasses are records (any attribute of an instance is frozen). ``dataclasses.fields``, ``asdict``, ``replace``
+and ``is_dataclass`` take a record too (``Explanation`` is documented as a dataclass): its
+``__dataclass_fields__`` is built on first read, by dataclasses, which whoever reads it has imported.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ class FrozenInstanceError(AttributeError):
 class Field:
     """One field: its name, default (``_MISSING``: none) and options, as ``dataclasses.field`` takes them."""
 
-    __slots__ = ("compare", "default", "init", "kw_only", "name", "repr")
+    __slots__ = ("compare", "default", "init", "kw_only", "name", "repr", "type")
 
     def __init__(self, default: Any, init: bool, repr: bool, compare: bool, kw_only: bool) -> None:
-        self.name = ""
+        self.name = self.type = ""
         self.default, self.init, self.repr, self.compare, self.kw_only = default, init, repr, compare, kw_only
 
 
@@ -58,12 +60,13 @@ def _make(cls: type[T], with_repr: bool) -> type[T]:
     for base in cls.__mro__[-1:0:-1]:
         for f in base.__dict__.get("__record_fields__", ()):
             fields[f.name] = f
-    for name in cls.__dict__.get("__annotations__", {}):  # noqa: RUF063 (inspect.get_annotations: inspect)
+    annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 (inspect.get_annotations: inspect)
+    for name, kind in annotations.items():
         value = cls.__dict__.get(name, _MISSING)
         f = value if isinstance(value, Field) else Field(value, True, True, True, False)
         if f.default is not _MISSING and type(f.default).__hash__ is None:
             raise ValueError(f"mutable default {type(f.default)} for field {name} is not allowed (instances share it)")
-        f.name = name
+        f.name, f.type = name, kind
         fields[name] = f
         if f.default is _MISSING:
             if name in cls.__dict__:
@@ -99,7 +102,27 @@ def _make(cls: type[T], with_repr: bool) -> type[T]:
     if "__match_args__" not in cls.__dict__:
         cls.__match_args__ = tuple(f.name for f in init if not f.kw_only)  # type: ignore[attr-defined]
     cls.__record_fields__ = every  # type: ignore[attr-defined]
+    cls.__dataclass_fields__ = _DataclassFields()  # type: ignore[attr-defined]
     return cls
+
+
+class _DataclassFields:
+    """A record's ``__dataclass_fields__``, built on first read: those of the dataclass ``make_dataclass`` makes of
+    the same fields (dataclasses is imported then, by whoever reads it)."""
+
+    def __get__(self, obj: Any, owner: type) -> dict[str, Any]:
+        import dataclasses
+
+        def options(f: Field) -> Any:
+            default = dataclasses.MISSING if f.default is _MISSING else f.default
+            return dataclasses.field(default=default, init=f.init, repr=f.repr, compare=f.compare, kw_only=f.kw_only)
+
+        every = owner.__record_fields__  # type: ignore[attr-defined]
+        twin = dataclasses.make_dataclass(owner.__name__, [(f.name, f.type, options(f)) for f in every], frozen=True)
+        built = twin.__dataclass_fields__
+        if owner.__dict__.get("__dataclass_fields__") is self:
+            type.__setattr__(owner, "__dataclass_fields__", built)  # once per class
+        return built
 
 
 def _compared(names: tuple[str, ...]) -> dict[str, Any]:
@@ -133,11 +156,6 @@ def _setattr(self: Any, name: str, value: Any) -> None:
 
 def _delattr(self: Any, name: str) -> None:
     raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-def fields(obj: Any) -> tuple[Field, ...]:
-    """The fields of a record class or instance, in order (``dataclasses.fields``)."""
-    return obj.__record_fields__
 
 
 def replace(obj: T, /, **changes: Any) -> T:

@@ -217,7 +217,7 @@ def test_repr_eq_hash_agree(case):
 def test_fields_defaults_and_signature_agree(case):
     """The fields in order, the defaults (on instances and as class attributes), __match_args__ and the __dict__."""
     (dcls, dvalues), (rcls, rvalues) = both(case)
-    assert [f.name for f in _record.fields(rcls)] == [f.name for f in dataclasses.fields(dcls)]
+    assert [f.name for f in rcls.__record_fields__] == [f.name for f in dataclasses.fields(dcls)]
     assert rcls.__match_args__ == dcls.__match_args__
     for f in dataclasses.fields(dcls):
         assert repr(getattr(rcls, f.name, "no attribute")) == repr(getattr(dcls, f.name, "no attribute")), f.name
@@ -256,6 +256,23 @@ def test_replace_agrees(case):
             change = {f.name: getattr(other, f.name)}
             expected = outcome(lambda d=d, change=change: dataclasses.replace(d, **change))
             assert outcome(lambda r=r, change=change: _record.replace(r, **change)) == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_dataclasses_functions_take_records(case):
+    """dataclasses' own fields, asdict, astuple, replace and is_dataclass give a record what they give its twin."""
+    (dcls, dvalues), (rcls, rvalues) = both(case)
+    assert dataclasses.is_dataclass(rcls) and dataclasses.is_dataclass(rvalues[0])
+
+    def options(cls):
+        return [(f.name, f.type, repr(f.default), f.init, f.repr, f.compare, f.hash, f.kw_only)
+                for f in dataclasses.fields(cls)]  # fmt: skip
+
+    assert options(rcls) == options(dcls) and rcls.__dataclass_fields__ is rcls.__dataclass_fields__
+    for d, r in zip(dvalues, rvalues, strict=True):
+        assert repr(dataclasses.asdict(r)) == repr(dataclasses.asdict(d))
+        assert repr(dataclasses.astuple(r)) == repr(dataclasses.astuple(d))
+        assert type(dataclasses.replace(r)) is rcls and dataclasses.replace(r) == r
 
 
 @pytest.mark.parametrize("case", CASES)
