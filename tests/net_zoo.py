@@ -190,6 +190,86 @@ def misc() -> nn.Module:
     return Misc()
 
 
+class _PadCat(nn.Module):
+    """MONAI BasicUNet's UpCat in small: upsample by 2, pad one row/column where the skip is one longer, concat."""
+
+    def __init__(self, c: int) -> None:
+        super().__init__()
+        self.up = nn.ConvTranspose2d(c, c, 2, stride=2)
+
+    def forward(self, x: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
+        y = self.up(x)
+        pad = [0, 0, 0, 0]
+        if skip.shape[-1] != y.shape[-1]:
+            pad[1] = 1
+        if skip.shape[-2] != y.shape[-2]:
+            pad[3] = 1
+        return torch.cat([skip, F.pad(y, pad, "replicate")], dim=1)
+
+
+class PadUNet(nn.Module):
+    """A one-level U-Net whose up block branches on its input sizes (a module call derive reads as cases)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inc = nn.Conv2d(1, 2, 3, padding=1)
+        self.mid = nn.Conv2d(2, 2, 3, padding=1)
+        self.up = _PadCat(2)
+        self.out = nn.Conv2d(4, 2, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        s = self.inc(x)
+        return self.out(self.up(self.mid(F.max_pool2d(s, 2)), s))
+
+
+def pad_unet() -> nn.Module:
+    return PadUNet()
+
+
+class RootBranch(nn.Module):
+    """A model whose own forward branches on its input size (no submodule to read per call): refused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[-1] % 2:
+            x = F.pad(x, [0, 1])
+        return self.conv(x)
+
+
+def root_branch() -> nn.Module:
+    return RootBranch()
+
+
+class _Trim(nn.Module):
+    """Drops the last step where the length is one of 40 multiples of 3: 41 branches, more than derive reads."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.relu(x)
+        if x.shape[-1] in range(3, 121, 3):
+            return x[..., :-1]
+        return x
+
+
+def many_branches() -> nn.Module:
+    return nn.Sequential(nn.Conv1d(1, 2, 3), _Trim())
+
+
+class _Halve(nn.Module):
+    """Pools until the length is 1 (torch reads the length as an int: export fixes it to the sample's)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        while x.shape[-1] > 1:
+            x = F.max_pool1d(x, 2)
+        return x
+
+
+def halve_loop() -> nn.Module:
+    return nn.Sequential(nn.Conv1d(1, 2, 3), _Halve())
+
+
 # ---------------------------------------------------------------- library models (random weights, no downloads)
 
 
@@ -309,6 +389,10 @@ ZOO: dict[str, Entry] = {
     "vae": Entry(vae, "1,1,H,W", 96, {"H": 32, "W": 32}),
     "flatten_linear": Entry(flatten_linear, "1,1,H,W", 64, {"H": 17, "W": 17}),
     "misc": Entry(misc, "1,1,H,W", 64, {"H": 20, "W": 20}),
+    "pad_unet": Entry(pad_unet, "1,1,H,W", 64, {"H": 16, "W": 16}),
+    "root_branch": Entry(root_branch, "1,1,H,W", 32, {"H": 16, "W": 16}),
+    "many_branches": Entry(many_branches, "1,1,T", 64, {}),
+    "halve_loop": Entry(halve_loop, "1,1,T", 64, {}),
     "monai_unet": Entry(monai_unet, "1,1,H,W", 96, {"H": 32, "W": 32}, "monai"),
     "monai_basicunet": Entry(monai_basicunet, "1,1,H,W", 96, {"H": 32, "W": 32}, "monai"),
     "monai_dynunet": Entry(monai_dynunet, "1,1,H,W", 96, {"H": 32, "W": 32}, "monai"),

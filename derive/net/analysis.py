@@ -57,9 +57,17 @@ def _input_tensor(dims: tuple[int | str, ...], symbols: dict[str, sp.Symbol]) ->
 def propagate(graph: Graph) -> Propagated:
     """Run each node's rule in order; a missing tensor or an unsupported op is a clear error."""
     symbols: dict[str, sp.Symbol] = {}
+    given = [_input_tensor(dims, symbols) for _, dims in graph.inputs]
+    tensors, checks = run(graph, given)
+    return Propagated(graph, tensors, tuple(checks), symbols)
+
+
+def run(graph: Graph, given: list[Tensor]) -> tuple[dict[str, Tensor], list[Check]]:
+    """Every tensor and check of ``graph`` with its inputs bound to ``given`` (in order): :func:`propagate`'s
+    walk, also how a cases node (:mod:`derive.net.cases`) runs a module's graph on its caller's shapes."""
     tensors: dict[str, Tensor] = dict(graph.constants)
-    for name, dims in graph.inputs:
-        tensors[name] = _input_tensor(dims, symbols)
+    for (name, _), t in zip(graph.inputs, given, strict=True):
+        tensors[name] = t
     checks: list[Check] = []
     for node in graph.nodes:
         fn = R.rule(graph.rules, node.op, node.name)
@@ -79,7 +87,7 @@ def propagate(graph: Graph) -> Propagated:
     for name in graph.outputs:
         if name not in tensors:
             raise GraphError(graph.name, "graph", f"output '{name}' is produced by no node")
-    return Propagated(graph, tensors, tuple(checks), symbols)
+    return tensors, checks
 
 
 # -- concrete evaluation -------------------------------------------------------------------------
@@ -686,6 +694,12 @@ def analyse(graph: Graph, timeout: float = 10.0) -> Answer:
             dims[name] = DimAnswer(name, runs, proof, None)
         else:
             owns, cross, joint = _decompose(conjuncts, [p.symbols[n] for n in sorted(group)], timeout)
+            if joint.status == "proved" and not cross:
+                # every check on several dims is proved implied by the dims' own sets: they are independent
+                for name in group:
+                    sets[name] = owns[name]
+                    dims[name] = DimAnswer(name, owns[name], Proof("proved"), None)
+                continue
             for name in group:
                 reason = "coupled with " + ", ".join(sorted(group - {name})) + ": see the joint condition"
                 sets[name] = None
@@ -694,7 +708,7 @@ def analyse(graph: Graph, timeout: float = 10.0) -> Answer:
     # a size where everything runs: each independent dim's least member, each coupled group's smallest joint size
     base = {n: _member(sets[n]) for n in names if sets[n] is not None}
     for group in groups:
-        if len(group) > 1:
+        if len(group) > 1 and any(dims[n].coupled for n in group):
             base.update(_witness(conjuncts, [p.symbols[n] for n in sorted(group)], timeout))
     # the smallest failing size of each dim, the others held at a size that runs
     for name, d in dims.items():

@@ -93,12 +93,14 @@ def _encode(arg: Any, refs: list[str], names: dict[Any, str]) -> Any:
     return str(arg)
 
 
-def _where(node: Any) -> str:
-    """The module path a node comes from (nn_module_stack's innermost entry), for messages."""
+def _where(node: Any, prefix: str = "") -> str:
+    """The module path a node comes from (nn_module_stack's innermost entry), for messages; ``prefix``: the
+    path of the module exported (a module exported alone names its nodes from itself)."""
     stack = node.meta.get("nn_module_stack") or {}
     if not stack:
-        return ""
+        return prefix
     path, cls = list(stack.values())[-1]
+    path = ".".join(p for p in (prefix, path) if p)
     cls_name = cls if isinstance(cls, str) else getattr(cls, "__name__", str(cls))
     return f"{path} ({cls_name.rsplit('.', 1)[-1]})" if path else cls_name.rsplit(".", 1)[-1]
 
@@ -125,47 +127,44 @@ def from_torch(module: Any, input_spec: str, name: str | None = None) -> Graph:
             f"torch.export could not capture the model: {type(e).__name__}: {e}".splitlines()[0]
         ) from None
     graph = _graph(ep, dims, name or type(module).__name__)
-    _no_branches(ep, dims)
+    guards = _branches(ep, dims)
+    if guards:
+        from ._torch_cases import split
+
+        return split(torch, module, x, dims, guards, name or type(module).__name__)
     return graph
 
 
-def _no_branches(ep: Any, dims: tuple[int | str, ...]) -> None:
-    """Refuse a model whose own Python code branches on its input's size.
+def _branches(ep: Any, dims: tuple[int | str, ...]) -> list[Any]:
+    """The guards by which the model's own Python code branches on its input's size.
 
     Such a branch leaves a guard in export's shape environment whose frame lies outside torch (e.g.
     MONAI BasicUNet's ``if x_e.shape != x_0.shape: pad``): the captured graph is the branch taken at the
-    sample only, and another size may take the other branch, so one graph cannot answer for all sizes.
+    sample only, and another size may take the other branch, so one graph cannot answer for all sizes:
+    :mod:`._torch_cases` then reads each module call that branches as its cases, or refuses the model.
     Guards raised inside torch come from the ops' own checks, which the rule table models. A guard
     in model code that holds at every size 1.._WINDOW of each dim (the others at the sample) is taken
     for a branch that no size in that window takes (diffusers' "numel() > 2**31: contiguous()"): the
     answer is then derive's for the graph that every size up to _WINDOW takes.
     """
-    import os
-
     import torch
 
-    root = os.path.dirname(torch.__file__) + os.sep
+    from ._torch_cases import branch_guards
+
     (x,) = [n for n in ep.graph.nodes if n.op == "placeholder" and n.name in ep.graph_signature.user_inputs]
     shape = x.meta["val"].shape
     names = {}
     env = None
     for spec_dim, got in zip(dims, shape, strict=True):
         if isinstance(spec_dim, str) and isinstance(got, torch.SymInt):
-            names[got.node.expr] = sp.Symbol(spec_dim)
+            # the symbol export made for the dim (its shape env may since have replaced it by an expression)
+            names[getattr(got.node, "_expr", got.node.expr)] = sp.Symbol(spec_dim)
             env = got.node.shape_env
     if env is None:
-        return
-    sample = {sym: int(env.var_to_val[sym]) for sym in names}
-    for guard in env.guards:
-        frame = guard.sloc.framework_loc
-        where = getattr(frame, "filename", "") or ""
-        if not where or where.startswith(root) or _holds_everywhere(guard.expr, sample):
-            continue
-        text = str(guard.expr.xreplace(names)).replace("//", " // ")
-        raise DeriveError(
-            f"the model branches on its input size at {_short(where)}:{frame.lineno} (torch.export records the "
-            f"guard {text} at the sample): derive net reads one graph, which other sizes may not take"
-        )
+        return []
+    known = getattr(env, "backed_var_to_val", None) or env.var_to_val
+    sample = {sym: int(known[sym]) for sym in names}
+    return [g for g in branch_guards(env) if not _holds_everywhere(g.expr, sample)]
 
 
 #: a guard in model code is checked at every size 1.._WINDOW of each dim
@@ -193,9 +192,13 @@ def _short(path: str) -> str:
     return path
 
 
-def _graph(ep: Any, dims: tuple[int | str, ...], name: str) -> Graph:
+def _graph(ep: Any, dims: tuple[int | str, ...] | list[tuple[int | str, ...]], name: str, prefix: str = "") -> Graph:
+    """derive's graph of an exported program: ``dims`` is the input spec (a list: one per tensor input, for a
+    module exported alone, whose dims export may fix: its cases say where); ``prefix``: the module's path."""
     import torch
 
+    alone = isinstance(dims, list)
+    specs = list(dims) if alone else [dims]
     user_inputs = list(ep.graph_signature.user_inputs)
     names: dict[Any, str] = {}
     constants: dict[str, Tensor] = {}
@@ -206,16 +209,18 @@ def _graph(ep: Any, dims: tuple[int | str, ...], name: str) -> Graph:
         if n.op == "placeholder":
             names[n] = n.name
             if n.name in user_inputs:
-                if inputs:
+                if len(inputs) == len(specs):
                     raise DeriveError("derive net reads models with one tensor input")
+                spec = specs[len(inputs)]
                 shape = n.meta["val"].shape
-                for spec_dim, got in zip(dims, shape, strict=True):
-                    if isinstance(spec_dim, str) and not isinstance(got, torch.SymInt):
+                for spec_dim, got in zip(spec, shape, strict=True):
+                    fixed = not isinstance(got, torch.SymInt) or not got.node.expr.free_symbols
+                    if isinstance(spec_dim, str) and fixed and not alone:
                         raise DeriveError(
-                            f"torch.export fixed dim '{spec_dim}' to {got}: the model's graph depends on its size "
+                            f"torch.export fixed dim '{spec_dim}' to {int(got)}: the model's graph depends on its size "
                             "(derive net cannot read it as a graph over all sizes)"
                         )
-                inputs.append((n.name, dims))
+                inputs.append((n.name, spec))
             else:
                 val = n.meta.get("val")
                 shape = tuple(sp.Integer(int(d)) for d in val.shape) if hasattr(val, "shape") else ()
@@ -232,7 +237,7 @@ def _graph(ep: Any, dims: tuple[int | str, ...], name: str) -> Graph:
             else:
                 outs = (n.name,)
             names[n] = n.name
-            attrs = {"args": args, "kwargs": kwargs, "module": _where(n), "outputs": len(outs)}
+            attrs = {"args": args, "kwargs": kwargs, "module": _where(n, prefix), "outputs": len(outs)}
             if op == "operator.getitem" and isinstance(n.args[0], torch.fx.Node) and isinstance(n.args[1], int):
                 # an element of a multi-output op (max_pool2d_with_indices, batch norm's tuple)
                 src = n.args[0]

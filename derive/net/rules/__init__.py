@@ -62,7 +62,11 @@ def _load(table: str) -> None:
 
 
 def find(table: str, op: str) -> Rule | None:
-    """The rule for ``op`` in ``table`` or its bases, else None."""
+    """The rule for ``op`` in ``table`` or its bases, else None (a cases node's rule in every table)."""
+    if op == "derive.cases":
+        from .. import cases
+
+        return cases.rule
     current: str | None = table
     while current is not None:
         _load(current)
@@ -86,4 +90,5 @@ declare("onnx-spec", "derive.net.rules.onnx")
 declare("onnx-shape-inference", "derive.net.rules.onnx", base="onnx-spec")
 declare("onnxruntime", "derive.net.rules.onnx", base="onnx-spec")
 declare("keras-tensorflow", "derive.net.rules.keras")
+declare("keras-tensorflow-onednn", "derive.net.rules.keras")
 declare("keras-jax", "derive.net.rules.keras")
