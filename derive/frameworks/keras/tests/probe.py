@@ -24,6 +24,8 @@ import time
 import warnings
 import zlib
 
+from tests.conformance._probe import outcome
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
@@ -45,16 +47,8 @@ def _sampled(key, every):
     return every == 1 or zlib.crc32(json.dumps(key).encode()) % every == 0
 
 
-def _outcome(fn, spatial):
-    try:
-        shape = tuple(fn())
-    except Exception as e:  # the framework's refusal: keep its class and message
-        return {"error": f"{type(e).__name__}: {e}"}
-    return {"length": [shape[i] for i in spatial] if isinstance(spatial, list) else shape[spatial]}
-
-
 def emit(op, args, fn, spatial=1):
-    print(json.dumps({"op": op, "args": args, **_outcome(fn, spatial)}))
+    print(json.dumps({"op": op, "args": args, **outcome(fn, spatial)}))
 
 
 def _tup(v, rank):
