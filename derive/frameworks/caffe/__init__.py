@@ -31,7 +31,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import _arith as A
-from ...errors import FrameworkError, ParameterError
+from ...errors import ParameterError
+from .. import _axes
 from .._model import Operation, Requirement
 
 FRAMEWORK = "caffe"
@@ -124,10 +125,7 @@ def _run(op: Operation, n: Any, kw: dict[str, Any]) -> Any:
             args[key] = value
         _validate(args)
         axes.append(op.bind(n[i], args))
-    for r in op.requires:  # LayerSetUp checks every axis, then Reshape does
-        for a in axes:
-            if A.is_false(r.holds(a)):
-                raise FrameworkError(FRAMEWORK, r.text(a), r.error, r.rule)
+    _axes.check_each(op, axes)  # LayerSetUp checks every axis, then Reshape does
     return tuple(op.length(a) for a in axes)
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from ... import _arith as A
 from ...errors import FrameworkError, ParameterError
+from .. import _axes
 from .._model import Operation, Requirement
 
 FRAMEWORK = "chainer"
@@ -186,16 +187,8 @@ def _run(op: Operation, n: Any, kw: dict[str, Any]) -> Any:
     if not isinstance(n, (tuple, list)):
         _validate(kw)
         return op(n, **kw)
-    dims = len(n)
     axes = []
-    for i in range(dims):
-        args = {}
-        for key, value in kw.items():
-            if isinstance(value, (tuple, list)):
-                if len(value) != dims:
-                    raise ParameterError(key, f"must be a scalar or have {dims} entries, one per axis", value)
-                value = value[i]
-            args[key] = value
+    for i, args in enumerate(_axes.split(kw, len(n))):
         _validate(args)
         axes.append({**op.bind(n[i], args), "_axis": i})
     type_checks, asserts = op.requires[:-1], op.requires[-1:]
@@ -205,10 +198,7 @@ def _run(op: Operation, n: Any, kw: dict[str, Any]) -> Any:
         for r in type_checks:
             if A.is_false(r.holds(a)):
                 raise FrameworkError(FRAMEWORK, r.text(a), r.error, r.rule)
-    for r in asserts:
-        for a in axes:
-            if A.is_false(r.holds(a)):
-                raise FrameworkError(FRAMEWORK, r.text(a), r.error, r.rule)
+    _axes.check_each(op, axes, asserts)
     return tuple(op.length(a) for a in axes)
 
 

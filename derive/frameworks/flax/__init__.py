@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ... import _arith as A
-from ...errors import FrameworkError, ParameterError
+from ...errors import ParameterError
+from .. import _axes
 from .. import jax as J
 from .._model import Requirement
 
@@ -265,10 +266,7 @@ def _call(op: J._Op, n: Any, kwargs: dict[str, Any], columns: tuple[str, ...]) -
     bound = [op.bind(x, kw) for x, kw in zip(ns, axes, strict=True)]
     for i, args in enumerate(bound):
         args["_axes"], args["_axis"], args["_rank"] = bound, i, rank
-    for r in op.requires:
-        for args in bound:
-            if A.is_false(r.holds(args)):
-                raise FrameworkError(op.framework, r.text(args), r.error, r.rule)
+    _axes.check_each(op, bound)
     return tuple(op.length(args) for args in bound)
 
 

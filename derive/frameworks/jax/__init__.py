@@ -28,6 +28,7 @@ from ... import _arith as A
 from ... import lengths as L
 from ..._record import record
 from ...errors import FrameworkError, ParameterError
+from .. import _axes
 from .._model import Operation, Requirement
 
 FRAMEWORK = "jax"
@@ -384,10 +385,7 @@ def call_nd(op: Operation, ns: Sequence[Any], per_axis: Sequence[Mapping[str, An
         args["_axes"] = axes
         if count is not None:
             args["_count"] = count
-    for r in op.requires:
-        for args in axes:
-            if A.is_false(r.holds(args)):
-                raise FrameworkError(op.framework, r.text(args), r.error, r.rule)
+    _axes.check_each(op, axes)
     return tuple(op.length(args) for args in axes)
 
 

@@ -34,7 +34,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import _arith as A
-from ...errors import FrameworkError, ParameterError
+from ...errors import FrameworkError
+from .. import _axes
 from .._model import Operation, Requirement
 
 FRAMEWORK = "lasagne"
@@ -168,20 +169,10 @@ def _run(op: Operation, n: Any, kw: dict[str, Any]) -> Any:
         _validate(kw)
         return op(n, **kw)
     axes = []
-    for i in range(len(n)):
-        args = {}
-        for key, value in kw.items():
-            if isinstance(value, (tuple, list)):
-                if len(value) != len(n):
-                    raise ParameterError(key, f"must be a scalar or have {len(n)} entries, one per axis", value)
-                value = value[i]
-            args[key] = value
+    for i, args in enumerate(_axes.split(kw, len(n))):
         _validate(args)
         axes.append(op.bind(n[i], args))
-    for r in op.requires:  # Lasagne's constructor, then Theano's compile, then its run
-        for a in axes:
-            if A.is_false(r.holds(a)):
-                raise FrameworkError(FRAMEWORK, r.text(a), r.error, r.rule)
+    _axes.check_each(op, axes)  # Lasagne's constructor, then Theano's compile, then its run
     return tuple(op.length(a) for a in axes)
 
 

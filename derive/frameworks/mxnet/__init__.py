@@ -36,7 +36,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import _arith as A
-from ...errors import FrameworkError, ParameterError
+from ...errors import ParameterError
+from .. import _axes
 from .._model import Operation, Requirement
 
 FRAMEWORK = "mxnet"
@@ -226,20 +227,10 @@ def _run(op: Operation, n: Any, **kw: Any) -> Any:
     if dims not in (1, 2, 3):
         raise ParameterError("n", "must have 1, 2 or 3 spatial axes", n)
     axes: list[dict[str, Any]] = []
-    for i in range(dims):
-        args = {}
-        for key, value in kw.items():
-            if isinstance(value, (tuple, list)):
-                if len(value) != dims:
-                    raise ParameterError(key, f"must be a scalar or have {dims} entries, one per axis", value)
-                value = value[i]
-            args[key] = value
+    for i, args in enumerate(_axes.split(kw, dims)):
         _validate(**args)
         axes.append({**op.bind(n[i], args), "_axis": i, "_ndim": dims})
-    for r in op.requires:  # MXNet makes each check for every axis before the next check
-        for a in axes:
-            if A.is_false(r.holds(a)):
-                raise FrameworkError(FRAMEWORK, r.text(a), r.error, r.rule)
+    _axes.check_each(op, axes)  # MXNet makes each check for every axis before the next check
     return tuple(op.length(a) for a in axes)
 
 

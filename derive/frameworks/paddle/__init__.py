@@ -46,6 +46,7 @@ from typing import Any
 
 from ... import _arith as A
 from ...errors import FrameworkError, ParameterError
+from .. import _axes
 from .._model import Operation, Requirement
 
 FRAMEWORK = "paddle"
@@ -371,16 +372,8 @@ def _run_nd(op: Operation, n: tuple, kw: dict[str, Any]) -> tuple:
         raise ParameterError("n", "must be an int (conv1d*) or a pair (conv2d*)", n)
     pads = _split_padding(kw["padding"], dims)
     axes = []
-    for i in range(dims):
-        args = {"padding": pads[i]}
-        for key, value in kw.items():
-            if key == "padding":
-                continue
-            if isinstance(value, (tuple, list)):
-                if len(value) != dims:
-                    raise ParameterError(key, f"must be a scalar or have {dims} entries, one per axis", value)
-                value = value[i]
-            args[key] = value
+    for i, rest in enumerate(_axes.split({key: value for key, value in kw.items() if key != "padding"}, dims)):
+        args = {"padding": pads[i], **rest}
         _validate(args["kernel_size"], args["stride"], args["dilation"])
         axes.append(op.bind(n[i], args))
     shared = {"_axis": 0}
@@ -400,10 +393,7 @@ def _run_nd(op: Operation, n: tuple, kw: dict[str, Any]) -> tuple:
     first, last = (op.requires.index(runtime[0]), op.requires.index(runtime[-1]) + 1) if runtime else (-1, -1)
     python = op.requires[:first] if runtime else op.requires[:1]
     after = op.requires[last:] if runtime else op.requires[1:]
-    for r in python:  # Python-level checks see the whole call
-        for a in axes:
-            if A.is_false(r.holds(a)):
-                raise FrameworkError(FRAMEWORK, r.text(a), r.error, r.rule)
+    _axes.check_each(op, axes, python)  # Python-level checks see the whole call
     for a in axes:  # InferMeta loops over the axes, both checks inside
         for r in runtime:
             if A.is_false(r.holds(a)):

@@ -36,6 +36,7 @@ from typing import Any
 
 from ... import _arith as A
 from ...errors import FrameworkError, ParameterError
+from .. import _axes
 from .._model import Operation, Requirement
 
 FRAMEWORK = "tinygrad"
@@ -183,21 +184,6 @@ def _check_common(kernel_size: Any, stride: Any, dilation: Any) -> None:
     A.param("dilation", dilation, 1)
 
 
-def _axes(dims: int, **per_axis: Any) -> list[dict[str, Any]]:
-    """Split tuple-valued arguments into one dict per axis (scalars broadcast)."""
-    out: list[dict[str, Any]] = [{} for _ in range(dims)]
-    for key, value in per_axis.items():
-        if isinstance(value, (tuple, list)):
-            if len(value) != dims:
-                raise ParameterError(key, f"must be a scalar or have {dims} entries, one per axis", value)
-            for i in range(dims):
-                out[i][key] = value[i]
-        else:
-            for i in range(dims):
-                out[i][key] = value
-    return out
-
-
 def _run(op: Operation, n: Any, kernel_size: Any, padding: object, **kw: Any) -> Any:
     """Evaluate op on every axis with tinygrad's check order (all shrinks first, then the pool assert)."""
     single = not isinstance(n, (tuple, list))
@@ -206,7 +192,7 @@ def _run(op: Operation, n: Any, kernel_size: Any, padding: object, **kw: Any) ->
     if dims == 0:
         raise ParameterError("n", "must have at least one axis", n)
     pads = _resolve_padding(padding, dims)
-    axes = _axes(dims, kernel_size=kernel_size, **kw)
+    axes = _axes.split({"kernel_size": kernel_size, **kw}, dims)
     bound = []
     for i, (n_i, (lo, hi), args) in enumerate(zip(ns, pads, axes, strict=True)):
         _check_common(args["kernel_size"], args.get("stride", 1), args.get("dilation", 1))
