@@ -8,22 +8,23 @@ The output is a pure function of those (no dates, no timings), so it can be comm
 
 Layout of the output directory (``docs/derivations/``): ``derivations.tex`` (title, method, the
 questions chapter first, then the method) ``\\input``-s one ``<framework>.tex`` per framework of the
-catalogue, then the comparison. This module renders; the questions' prose is :mod:`derive.questions`, text-mode
-escaping :mod:`derive.latex_text`, the files and the PDF build :mod:`derive.pdf` (re-exported here).
+catalogue, then the comparison. This module places things in chapters; one theorem's typesetting (the notation, a
+wide proposition's rows, the verdict) is :mod:`derive.theorem_tex`, the questions' prose :mod:`derive.questions`,
+text-mode escaping and tables :mod:`derive.latex_text`, the files and the PDF build :mod:`derive.pdf` (re-exported
+here).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import sympy as sp
-from sympy.core.function import _coeff_isneg
 
 from . import figures, frameworks
 from .catalogue import Catalogue, Report, Script, discover, load_catalogue, run
@@ -41,9 +42,8 @@ from .derivation import (
 from .errors import DeriveError, ParameterError
 from .frameworks._model import Operation, Requirement
 from .inverse import covered
-from .latex import RELATIONS, SYMBOL_ORDER, LatexPrinter, conjuncts, to_latex
-from .latex_text import escape, paragraphs, prose, quotes, rich, slug, tt
-from .lengths import effective_kernel
+from .latex import to_latex
+from .latex_text import column_spec, escape, longtable, paragraphs, prose, rich, slug, table_cell, tt
 from .net import latex as net_latex
 from .net.claims import NETWORKS
 from .net.graph import Graph
@@ -61,13 +61,20 @@ from .pdf import (
     tex_available,
     write,
 )
-from .prover import Status, prove
+from .prover import prove
 from .questions import QUESTIONS, Answer, Example, Picture, Question
-
-# the effective kernel, abbreviated K wherever d(k - 1) + 1 appears whole
-_k, _d = sp.symbols("k d", integer=True, positive=True)
-K = sp.Symbol("K", integer=True, positive=True)
-ABBREVIATIONS = {effective_kernel(_k, _d): K}
+from .theorem_tex import (
+    EFFECTIVE_KERNEL,
+    K,
+    assumption_conjuncts,
+    domain_tex,
+    exactly_when,
+    math,
+    symbol_key,
+    tex_width,
+    theorem,
+    theorem_label,
+)
 
 #: what each symbol name means (lengths.py's notation, plus Dumoulin & Visin's); others are "a parameter"
 NOTATION: dict[str, str] = {
@@ -147,26 +154,6 @@ def _is_generic(mode: str) -> bool:
     return mode in GENERIC_PADDING
 
 
-def math(expr: Any) -> str:
-    """LaTeX math (no delimiters) for an expression or proposition, in the document's notation."""
-    return to_latex(expr, ABBREVIATIONS)
-
-
-def _symbol_key(sym: sp.Symbol) -> tuple[int, str, str]:
-    name = sym.name
-    rank = SYMBOL_ORDER.index(name) if name in SYMBOL_ORDER else len(SYMBOL_ORDER)
-    # two symbols may share a name with different domains: the domain breaks the tie
-    return (rank, name, _domain(sym) if isinstance(sym, sp.Symbol) and sym.is_integer else "")
-
-
-def _domain(sym: sp.Symbol) -> str:
-    if sym.is_positive:
-        return r"\ge 1"
-    if sym.is_nonnegative:
-        return r"\ge 0"
-    return r"\in \mathbb{Z}"
-
-
 # ---------------------------------------------------------------- chapters
 
 
@@ -239,12 +226,8 @@ def chapters(inputs: Inputs) -> list[Chapter]:
     return [by_key[k] for k in sorted(by_key, key=order)]
 
 
-def _label(result: Result) -> str:
-    return f"thm:{result.claim.id}"
-
-
 def _ref(result: Result) -> str:
-    return rf"\cref{{{_label(result)}}}"
+    return rf"\cref{{{theorem_label(result)}}}"
 
 
 def _symbols(chapter: Chapter) -> list[sp.Symbol]:
@@ -261,17 +244,15 @@ def _symbols(chapter: Chapter) -> list[sp.Symbol]:
         found.add(K)
     if chapter.proofs:
         found.add(ELL)
-    return sorted(found, key=_symbol_key)
+    return sorted(found, key=symbol_key)
 
 
 def _notation(chapter: Chapter) -> str:
     rows = []
     for sym in _symbols(chapter):
         meaning = NOTATION.get(sym.name)
-        meaning = (
-            meaning.replace("{K}", to_latex(effective_kernel(_k, _d))) if meaning else "a parameter of the theorems"
-        )
-        domain = "" if sym in (K, ELL) else f"${_domain(sym)}$"
+        meaning = meaning.replace("{K}", to_latex(EFFECTIVE_KERNEL)) if meaning else "a parameter of the theorems"
+        domain = "" if sym in (K, ELL) else f"${domain_tex(sym)}$"
         rows.append(f"${math(sym)}$ & {meaning} & {domain} \\\\")
     return "\n".join(
         [
@@ -356,290 +337,12 @@ def _derivation(proof: Proof, chapter: Chapter, mode: str) -> str:
         "Each step below is an equivalence, equality or implication decided by the prover for all integer values "
         "(its verdict is on the right)."
     )
-    conditions = _conditions(proof.derivation.assume)
+    conditions = assumption_conjuncts(proof.derivation.assume)
     if conditions:
         # the region where the framework's forward length is the floor-affine map derived from: say it
         out.append("Every step assumes " + ", ".join(f"${math(c)}$" for c in conditions) + ".")
     out += [_block(b, proof) for b in proof.blocks]
     return "\n\n".join(out)
-
-
-# ---------------------------------------------------------------- theorems
-
-
-_WIDE = 56  # visible characters beyond which a proposition is laid out one part per line
-
-
-def _width(tex: str) -> int:
-    """Roughly how many characters a math formula shows (a symbol command counts one; layout commands none)."""
-    tex = re.sub(r"\\(left|right|frac|mathrm|mathit|begin|end|notag)\b|[{}\s]", "", tex)
-    return len(re.sub(r"\\[a-zA-Z]+", "x", tex))
-
-
-def _parts(prop: Any) -> tuple[str, list[Any]]:
-    """A proposition's operator and its parts: And, Or, or (for an implication) premises and conclusion."""
-    if isinstance(prop, sp.Implies):
-        return r"\implies", [*(conjuncts(prop.args[0]) or [prop.args[0]]), prop.args[1]]
-    if isinstance(prop, sp.Equivalent):
-        return r"\iff", list(prop.args)
-    if isinstance(prop, sp.And):
-        return r"\land\;", _ordered_args(prop)
-    if isinstance(prop, sp.Or):
-        return r"\lor\;", _ordered_args(prop)
-    return "", [prop]
-
-
-def _layout(prop: Any) -> list[tuple[str, str]]:
-    """``(operator, formula)`` rows: one per part of a wide proposition, a wide part's own parts indented."""
-    op, parts = _parts(prop)
-    if _width(math(prop)) <= _WIDE:
-        return [("", math(prop))]
-    if len(parts) == 1:
-        return _relation_rows(prop, "")
-    rows: list[tuple[str, str]] = []
-    for i, part in enumerate(parts):
-        lead = op if i else ""
-        if op == r"\implies" and 0 < i < len(parts) - 1:
-            lead = r"\land\;"
-        sub_op, sub_parts = _parts(part)
-        if len(sub_parts) == 1 or _width(math(part)) <= _WIDE or sub_op == r"\implies":
-            rows += _relation_rows(part, lead)
-            continue
-        last = len(sub_parts) - 1
-        for j, sub in enumerate(sub_parts):
-            tex = (r"\Bigl(" if j == 0 else rf"\qquad {sub_op} ") + math(sub) + (r"\Bigr)" if j == last else "")
-            rows.append((lead if j == 0 else "", tex))
-    return rows
-
-
-def _relation_rows(prop: Any, lead: str) -> list[tuple[str, str]]:
-    """A wide equation or inequality broken at its relation, each wide side at its terms; else one row."""
-    if _width(math(prop)) <= _WIDE or not getattr(prop, "is_Relational", False):
-        return [(lead, math(prop))]
-    relation = RELATIONS[prop.rel_op]
-    left, right = _split(prop.lhs), _split(prop.rhs)
-    rows = [(lead, left[0])] + [("", rf"\quad {row}") for row in left[1:]]
-    rows.append(("", rf"\quad {relation} {right[0]}"))
-    return rows + [("", rf"\qquad {row}") for row in right[1:]]
-
-
-_PRINTER = LatexPrinter({"abbreviations": tuple(ABBREVIATIONS.items())})
-
-
-def _split(expr: Any) -> list[str]:
-    """Rows of a wide expression, so that a display need not shrink it: a sum breaks between its terms,
-    a max/min/floor/ceiling inside its brackets (fixed-size ones, which may open and close on different rows).
-    Only the layout changes; the rows read in order are the expression ``math`` prints."""
-    tex = math(expr)
-    if _width(tex) <= _WIDE or not isinstance(expr, sp.Basic):
-        return [tex]
-    if isinstance(expr, sp.Add):
-        shorter = _PRINTER._abbreviated(expr)
-        if shorter is not None and shorter != expr:
-            return _split(shorter)
-        pieces: list[str] = []
-        for i, term in enumerate(_PRINTER._ordered_terms(expr)):
-            negative = _coeff_isneg(term)
-            parts = _split(-term if negative else term)
-            sign = ("-" if negative else "") if i == 0 else ("- " if negative else "+ ")
-            pieces += [sign + parts[0], *parts[1:]]
-        return _pack(pieces)
-    if isinstance(expr, (sp.Max, sp.Min, sp.floor, sp.ceiling)):
-        if isinstance(expr, (sp.Max, sp.Min)):
-            name = r"\max" if isinstance(expr, sp.Max) else r"\min"
-            opening, closing = name + r"\Bigl(", r"\Bigr)"
-            args = sorted(expr.args, key=lambda a: (not a.is_number, _PRINTER._rank(a), sp.default_sort_key(a)))
-        else:
-            left, right = (r"\lfloor", r"\rfloor") if isinstance(expr, sp.floor) else (r"\lceil", r"\rceil")
-            opening, closing, args = rf"\Bigl{left} ", rf" \Bigr{right}", list(expr.args)
-        pieces = []
-        for j, arg in enumerate(args):
-            parts = _split(arg)
-            if j < len(args) - 1:
-                parts[-1] += ","
-            pieces += parts
-        pieces[0] = opening + pieces[0]
-        pieces[-1] += closing
-        return _pack(pieces)
-    if isinstance(expr, sp.Piecewise) and r"\operatorname{trunc}" not in tex:
-        # cases side by side are as wide as both: one branch per row, "if ... else" in words
-        pieces = []
-        for j, (value, cond) in enumerate(expr.args):
-            last = j == len(expr.args) - 1
-            word = r"\text{else } " if last and cond is sp.true else rf"\text{{if }} {math(cond)}\text{{: }}"
-            parts = _split(value)
-            pieces += [(r"\Bigl(" if j == 0 else "") + word + parts[0], *parts[1:]]
-            pieces[-1] += r"\Bigr)" if last else ";"
-        return pieces
-    return [tex]
-
-
-def _pack(pieces: list[str]) -> list[str]:
-    """Consecutive pieces joined into rows of at most ``_WIDE`` visible characters (a wider piece alone)."""
-    rows: list[str] = []
-    for piece in pieces:
-        if rows and _width(rows[-1] + piece) <= _WIDE:
-            rows[-1] += " " + piece
-        else:
-            rows.append(piece)
-    return rows
-
-
-def _display(prop: Any) -> str:
-    """A proposition as a display; a wide implication, conjunction or disjunction one part per line."""
-    rows = _layout(prop)
-    if len(rows) == 1:
-        return rf"\[ \fitmath{{{rows[0][1]}}} \]"
-    body = " \\\\\n".join(f"{op} & \\fitmath{{{row}}}" for op, row in rows)
-    return "\\begin{align*}\n" + body + "\n\\end{align*}"
-
-
-def _ordered_args(prop: Any) -> list[Any]:
-    return sorted(prop.args, key=lambda a: (isinstance(a, sp.logic.boolalg.BooleanFunction), sp.default_sort_key(a)))
-
-
-def _quantifier(claim_symbols: Iterable[sp.Symbol], assume: Iterable[Any]) -> str:
-    groups: dict[str, list[str]] = {}
-    for sym in sorted(claim_symbols, key=_symbol_key):
-        groups.setdefault(_domain(sym), []).append(math(sym))
-    domains = " and ".join(f"${', '.join(names)} {dom}$" for dom, names in groups.items())
-    text = f"For all integers {domains}" if domains else "Always"
-    conditions = [math(c) for c in _conditions(assume)]
-    if any(_width(c) > 40 or "cases" in c for c in conditions):
-        rows = " \\\\\n".join(rf"\fitmath{{{c}}}" for c in conditions)
-        return text + " with\n\\begin{gather*}\n" + rows + "\n\\end{gather*}\nit holds that"
-    if conditions:
-        text += " with " + ", ".join(f"${c}$" for c in conditions)
-    return text + ":"
-
-
-def _conditions(assume: Iterable[Any]) -> list[Any]:
-    seen: list[Any] = []
-    for a in assume:
-        for c in conjuncts(a):
-            if c not in seen:
-                seen.append(c)
-    return seen
-
-
-def _counterexample(result: Result) -> str:
-    values = result.counterexample or {}
-    names = sorted(values, key=lambda n: _symbol_key(sp.Symbol(n)))
-    head = " & ".join(f"${math(sp.Symbol(n))}$" for n in names)
-    row = " & ".join(str(values[n]) for n in names)
-    return "\n".join(
-        [
-            r"\begin{center}\small",
-            rf"\begin{{tabular}}{{@{{}}{'c' * len(names)}@{{}}}}",
-            r"\toprule",
-            head + r" \\",
-            r"\midrule",
-            row + r" \\",
-            r"\bottomrule",
-            r"\end{tabular}",
-            r"\end{center}",
-        ]
-    )
-
-
-def _statement(text: str) -> str:
-    """A claim's statement in words, upright, with ASCII relations as symbols."""
-    for ascii_, symbol in (("<=", "≤"), (">=", "≥"), ("!=", "≠")):
-        text = text.replace(ascii_, symbol)
-    if re.match(r"[a-z]{2,} ", text):
-        text = text[0].upper() + text[1:]
-    # a long identifier (``_convert_conv_transpose_padding``, ``tf.keras.layers.X``) may break inside
-    pieces = re.split(r"(?<=[_/.(])(?=\S)", quotes(text))
-    return r"\textup{" + r"\allowbreak{}".join(escape(piece) for piece in pieces) + "}"
-
-
-def _theorem(result: Result) -> str:
-    c = result.claim
-    v = result.verdict
-    out = [rf"\begin{{theorem}}[{escape(c.name)}]\label{{{_label(result)}}}"]
-    out.append(f"{_statement(c.statement)}. {_quantifier(c.symbols, c.assume)}")
-    out.append(_display(c.proposition))
-    if c.proposition is sp.true:
-        out.append(
-            r"{\small (SymPy reduces the proposition to $\mathrm{true}$ as it is built: the two sides are the "
-            r"same expression.)}"
-        )
-    out.append(r"\end{theorem}")
-    status = v.status.value
-    text = rf"\noindent\verdict{{{status}}}. "
-    if v.status is Status.PROVED:
-        text += "Z3 finds the negation unsatisfiable."
-    elif v.status is Status.REFUTED:
-        text += "The smallest counterexample, substituted back and re-checked, is below."
-    else:
-        text += escape(f"The solver gave up ({v.reason}).")
-    if v.side_conditions:
-        text += " Assuming " + ", ".join(f"${math(sp.Ne(s, 0))}$" for s in v.side_conditions) + "."
-    if not result.ok:
-        expected = c.expect.value
-        text += rf" \textbf{{Off expectation:}} the catalogue expects \emph{{{expected}}}"
-        if result.iff_verdict is not None and not result.iff_verdict.proved:
-            text += " and a proved condition"
-        text += "."
-    text += f" Family: {escape(c.family or 'none')}; script {tt(c.script)}."
-    out.append(text)
-    if v.status is Status.REFUTED and result.counterexample:
-        out.append(_counterexample(result))
-        if result.example:
-            out.append(rf"{{\raggedright As a call: {tt(result.example)}.\par}}")
-    if c.iff is not None:
-        iff_status = result.iff_verdict.status.value if result.iff_verdict else "unknown"
-        if c.iff is sp.false or c.iff is sp.true:
-            out.append(
-                rf"\noindent The proposition holds {_exactly_when(c.iff)} (its exact condition is "
-                rf"${math(c.iff)}$): \verdict{{{iff_status}}} (the equivalence, under the same assumptions)."
-            )
-        else:
-            out.append(
-                r"\noindent The proposition holds exactly when"
-                + f"\n{_display(c.iff)}\n"
-                + rf"\verdict{{{iff_status}}} (the equivalence, under the same assumptions)."
-            )
-    return "\n".join(out)
-
-
-def _p(fraction: float, columns: int) -> str:
-    """A ``p`` column taking ``fraction`` of the line once the ``columns - 1`` column gaps are paid for.
-
-    Fractions that sum to 1 fill the line exactly (with ``@{}`` at both ends): no overfull table.
-    """
-    gaps = 2 * (columns - 1) * fraction
-    return rf"p{{\dimexpr {fraction:.3f}\linewidth-{gaps:.3f}\tabcolsep\relax}}"
-
-
-def _cell(text: str) -> str:
-    """Table-cell text: escaped, and breakable after underscores (``deconv_output_length``, ``cover_all``)."""
-    return escape(text).replace(r"\_", r"\_\allowbreak{}")
-
-
-def _longtable(
-    spec: str,
-    header: str,
-    rows: Sequence[str],
-    caption: str = "",
-    label: str = "",
-    sep: str = "",
-    size: str = r"\small",
-) -> str:
-    """A (small, booktabs) longtable whose header repeats on every page; the caption and label appear once."""
-    first = rf"\caption{{{caption}}}\label{{{label}}}\\" + "\n" if caption else ""
-    head = rf"\toprule {header} \\ \midrule"
-    return "\n".join(
-        [
-            "{" + size + (rf"\setlength{{\tabcolsep}}{{{sep}}}" if sep else ""),
-            rf"\begin{{longtable}}{{{spec}}}",
-            first + head + r" \endfirsthead",
-            head + r" \endhead",
-            *rows,
-            r"\bottomrule",
-            r"\end{longtable}}",
-        ]
-    )
 
 
 # ---------------------------------------------------------------- framework operations
@@ -749,9 +452,9 @@ def _operations(chapter: Chapter) -> str:
                 message = r"\emph{(built from the call's arguments; no integer call breaks the rule)}"
             rows.append(rf"{tt(r.rule)} & {tt(r.error)} & {message} \\")
         if rows:
-            spec = rf"@{{}}>{{\raggedright}}{_p(0.3, 3)}>{{\raggedright}}{_p(0.25, 3)}"
-            spec += rf">{{\raggedright\arraybackslash}}{_p(0.45, 3)}@{{}}"
-            out.append(_longtable(spec, "requirement & raises & message", rows))
+            spec = rf"@{{}}>{{\raggedright}}{column_spec(0.3, 3)}>{{\raggedright}}{column_spec(0.25, 3)}"
+            spec += rf">{{\raggedright\arraybackslash}}{column_spec(0.45, 3)}@{{}}"
+            out.append(longtable(spec, "requirement & raises & message", rows))
         else:
             out.append("No requirements are modelled.")
     return "\n\n".join(out)
@@ -767,19 +470,20 @@ def _summary(chapter: Chapter) -> str:
         for r in results:
             verdict = rf"\verdict{{{r.verdict.status.value}}}"
             if r.verdict.refuted and r.claim.iff is not None:
-                if _width(math(r.claim.iff)) > 24:  # a long condition does not fit a cell: its theorem prints it
+                if tex_width(math(r.claim.iff)) > 24:  # a long condition does not fit a cell: its theorem prints it
                     verdict += "; holds under the exact condition its theorem prints"
                 else:
-                    verdict += "; holds " + _exactly_when(r.claim.iff).replace("exactly when", "iff")
+                    verdict += "; holds " + exactly_when(r.claim.iff).replace("exactly when", "iff")
             if not r.ok:
                 verdict += r" \textbf{(off expectation)}"
-            rows.append(rf"{_ref(r)} & {_cell(mode)} & {_cell(r.claim.name)} & {verdict} \\")
+            rows.append(rf"{_ref(r)} & {table_cell(mode)} & {table_cell(r.claim.name)} & {verdict} \\")
     if not rows:
         return ""
-    spec = rf"@{{}}>{{\raggedright}}{_p(0.17, 4)}>{{\raggedright}}{_p(0.19, 4)}>{{\raggedright}}{_p(0.32, 4)}"
-    spec += rf">{{\raggedright\arraybackslash}}{_p(0.32, 4)}@{{}}"
+    left = [rf">{{\raggedright}}{column_spec(f, 4)}" for f in (0.17, 0.19, 0.32)]
+    spec = "@{}" + "".join(left)
+    spec += rf">{{\raggedright\arraybackslash}}{column_spec(0.32, 4)}@{{}}"
     caption = rf"The theorems of \cref{{ch:{chapter.file}}}."
-    return _longtable(spec, "theorem & mode & claim & verdict", rows, caption, f"tab:theorems/{chapter.file}")
+    return longtable(spec, "theorem & mode & claim & verdict", rows, caption, f"tab:theorems/{chapter.file}")
 
 
 def render_chapter(chapter: Chapter) -> str:
@@ -815,8 +519,8 @@ def render_chapter(chapter: Chapter) -> str:
         if results:
             if proof is not None or network is not None:
                 out.append(rf"\subsection{{Theorems}}\label{{thms:{anchor}}}")
-            out += [_theorem(r) for r in results]
-            conditions = _conditions(a for r in results for a in r.claim.assume)
+            out += [theorem(r) for r in results]
+            conditions = assumption_conjuncts(a for r in results for a in r.claim.assume)
             if conditions and (proof is not None or len(results) >= 3):
                 out.append(rf"\subsection{{Validity conditions}}\label{{cond:{anchor}}}")
                 out.append(
@@ -841,9 +545,9 @@ def _network(graph: Graph, anchor: str) -> str:
         checks = r" \newline ".join(f"${c}$" for c in layer.checks) or "---"
         # each dim in its own formula: the cell may break after a comma
         shape = "$(" + r"$, \allowbreak $".join(layer.shape) + ")$" if layer.shape else "---"
-        rows.append(rf"{_cell(layer.name)} & {_cell(layer.op)} & {shape} & {checks} \\")
-    table = _longtable(
-        "@{}" + _p(0.13, 4) + _p(0.17, 4) + _p(0.32, 4) + _p(0.38, 4) + "@{}",
+        rows.append(rf"{table_cell(layer.name)} & {table_cell(layer.op)} & {shape} & {checks} \\")
+    table = longtable(
+        "@{}" + column_spec(0.13, 4) + column_spec(0.17, 4) + column_spec(0.32, 4) + column_spec(0.38, 4) + "@{}",
         r"Layer & Op & Output shape & Checks (the model runs where all hold)",
         rows,
         caption=rf"The layers of {tt(graph.name)} under the {escape(graph.rules)} rules.",
@@ -918,17 +622,19 @@ def _comparison(chs: list[Chapter], proofs: list[Proof]) -> str:
             cells = []
             for fam in families:
                 marks = [
-                    rf"\hyperref[{_label(r)}]{{{_mark(r.verdict.proved)}}}" for r in results if r.claim.family == fam
+                    rf"\hyperref[{theorem_label(r)}]{{{_mark(r.verdict.proved)}}}"
+                    for r in results
+                    if r.claim.family == fam
                 ]
                 cells.append(r"\allowbreak ".join(marks) or "---")
-            body.append(rf"{_cell(ch.framework)} & {_cell(mode)} & {' & '.join(cells)} \\")
+            body.append(rf"{table_cell(ch.framework)} & {table_cell(mode)} & {' & '.join(cells)} \\")
         ncols = 2 + len(families)
-        column = rf">{{\centering\arraybackslash}}{_p(0.76 / max(1, len(families)), ncols)}"
-        spec = rf"@{{}}>{{\raggedright}}{_p(0.1, ncols)}>{{\raggedright}}{_p(0.14, ncols)}"
+        column = rf">{{\centering\arraybackslash}}{column_spec(0.76 / max(1, len(families)), ncols)}"
+        spec = rf"@{{}}>{{\raggedright}}{column_spec(0.1, ncols)}>{{\raggedright}}{column_spec(0.14, ncols)}"
         spec += column * len(families) + "@{}"
         caption = "The claim families per framework and mode."
         out.append(
-            _longtable(spec, f"framework & mode & {head}", body, caption, "tab:families", "2pt", r"\footnotesize")
+            longtable(spec, f"framework & mode & {head}", body, caption, "tab:families", "2pt", r"\footnotesize")
         )
     formula_rows = []
     for p in proofs:
@@ -936,18 +642,18 @@ def _comparison(chs: list[Chapter], proofs: list[Proof]) -> str:
         default = rf"\fitcell{{{math(D.inferred)}}}" if D.inferred is not None else "---"
         link = rf"\hyperref[der:{slug(D.framework)}/{slug(D.mode)}]{{{_mark(p.ok)}}}"
         cells = " & ".join(rf"\fitcell{{{math(e)}}}" for e in (D.forward, p.lower, D.transposed)) + f" & {default}"
-        formula_rows.append(rf"{_cell(D.framework)}\newline {_cell(D.mode)} & {cells} & {link} \\[3pt]")
+        formula_rows.append(rf"{table_cell(D.framework)}\newline {table_cell(D.mode)} & {cells} & {link} \\[3pt]")
     if formula_rows:
         out.append(
             "The forward length $f(L)$, the smallest preimage $\\ell$ of $n$, the transposed length $T(a)$ and the "
             "length without output padding $T_0$, per framework and mode; the last column links to the derivation "
             r"($\checkmark$: every step proved)."
         )
-        columns = "".join(rf">{{\raggedright}}{_p(w, 6)}" for w in (0.22, 0.2, 0.2, 0.2))
-        spec = rf"@{{}}>{{\raggedright}}{_p(0.14, 6)}{columns}c@{{}}"
+        columns = "".join(rf">{{\raggedright}}{column_spec(w, 6)}" for w in (0.22, 0.2, 0.2, 0.2))
+        spec = rf"@{{}}>{{\raggedright}}{column_spec(0.14, 6)}{columns}c@{{}}"
         header = r"framework, mode & $f(L)$ & $\ell$ & $T(a)$ & $T_0$ &"
         caption = "Lengths per framework and mode."
-        out.append(_longtable(spec, header, formula_rows, caption, "tab:formulas", "3pt", r"\scriptsize"))
+        out.append(longtable(spec, header, formula_rows, caption, "tab:formulas", "3pt", r"\scriptsize"))
     return "\n\n".join(out)
 
 
@@ -962,17 +668,8 @@ def _matches(pattern: str, results: list[Result]) -> list[Result]:
     return [r for r in results if hit(r.claim.id)]
 
 
-def _exactly_when(iff: Any) -> str:
-    """Where a refuted claim holds, in words: "exactly when $s = 4$", "for no values", "for every value"."""
-    if iff is sp.false or iff is False:
-        return "for no values of its parameters"
-    if iff is sp.true or iff is True:
-        return "for every value of its parameters"
-    return f"exactly when ${math(iff)}$"
-
-
 def _values(values: Mapping[str, int]) -> str:
-    names = sorted(values, key=lambda n: _symbol_key(sp.Symbol(n)))
+    names = sorted(values, key=lambda n: symbol_key(sp.Symbol(n)))
     return ", ".join(f"${math(sp.Symbol(n))} = {values[n]}$" for n in names)
 
 
@@ -988,7 +685,7 @@ def _claim_status(result: Result) -> str:
     if not v.refuted or c.iff is None:
         return text + f", \\verdict{{{v.status.value}}}"
     iff_status = result.iff_verdict.status.value if result.iff_verdict else "unknown"
-    text += f": holds {_exactly_when(c.iff)} (\\verdict{{{iff_status}}})"
+    text += f": holds {exactly_when(c.iff)} (\\verdict{{{iff_status}}})"
     cex = f", e.g. not at {_values(result.counterexample)}" if result.counterexample else ""
     return text + f"; as a statement for every value it is \\verdict{{refuted}}{cex}"
 
@@ -1121,7 +818,7 @@ def render_main(inputs: Inputs, chs: list[Chapter]) -> str:
     steps = [line for p in inputs.proofs for line in p.steps]
     steps_proved = sum(1 for line in steps if line.verdict is not None and line.verdict.proved)
     off = [r for r in results if not r.ok]
-    lengths_k = to_latex(effective_kernel(_k, _d))
+    lengths_k = to_latex(EFFECTIVE_KERNEL)
     about = [
         r"\chapter{About this document}\label{ch:about}",
         "This document derives, for every framework of derive's proof catalogue and each of its modes, the length "

@@ -1,11 +1,12 @@
-"""LaTeX's text mode: plain text, code and docstring prose escaped for the documents (:mod:`derive.latex` is the
-math mode: SymPy expressions and propositions).
+"""LaTeX's text mode: plain text, code and docstring prose escaped for the documents, and their tables
+(:mod:`derive.latex` is the math mode: SymPy expressions and propositions).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _UNICODE = {
     "⌊": r"$\lfloor$",
@@ -106,3 +107,42 @@ def paragraphs(doc: str) -> list[str]:
 def slug(text: str) -> str:
     """The same slug claim ids use (lower case, runs of other characters as one dash)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def column_spec(fraction: float, columns: int) -> str:
+    """A ``p`` column taking ``fraction`` of the line once the ``columns - 1`` column gaps are paid for.
+
+    Fractions that sum to 1 fill the line exactly (with ``@{}`` at both ends): no overfull table.
+    """
+    gaps = 2 * (columns - 1) * fraction
+    return rf"p{{\dimexpr {fraction:.3f}\linewidth-{gaps:.3f}\tabcolsep\relax}}"
+
+
+def table_cell(text: str) -> str:
+    """Table-cell text: escaped, and breakable after underscores (``deconv_output_length``, ``cover_all``)."""
+    return escape(text).replace(r"\_", r"\_\allowbreak{}")
+
+
+def longtable(
+    spec: str,
+    header: str,
+    rows: Sequence[str],
+    caption: str = "",
+    label: str = "",
+    sep: str = "",
+    size: str = r"\small",
+) -> str:
+    """A (small, booktabs) longtable whose header repeats on every page; the caption and label appear once."""
+    first = rf"\caption{{{caption}}}\label{{{label}}}\\" + "\n" if caption else ""
+    head = rf"\toprule {header} \\ \midrule"
+    return "\n".join(
+        [
+            "{" + size + (rf"\setlength{{\tabcolsep}}{{{sep}}}" if sep else ""),
+            rf"\begin{{longtable}}{{{spec}}}",
+            first + head + r" \endfirsthead",
+            head + r" \endhead",
+            *rows,
+            r"\bottomrule",
+            r"\end{longtable}}",
+        ]
+    )
