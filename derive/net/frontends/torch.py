@@ -7,6 +7,12 @@ constraints export derived from its one sample are NOT used (they come from one 
 not the answer); every shape rule comes from derive's ``torch-eager`` table
 (:mod:`derive.net.rules.torch_eager`), which reuses derive's proved per-layer torch models.
 
+A model whose own Python code branches on its input's size (a guard from model code: MONAI
+BasicUNet's ``UpCat`` pads odd sizes) is not one graph: each module call that branches is read as
+its cases, each branch's graph exported with the module alone, until Z3 proves the cases cover every
+size that reaches the call (:mod:`._torch_cases`); a branch in the model's own ``forward``, a branch
+outside any module's ``forward``, or cases not proved to cover is one refusal line.
+
 From the command line: ``path/file.py:NAME`` or ``package.module:NAME``, NAME an ``nn.Module``
 class (built without arguments) or a zero-argument factory returning a module.
 """
