@@ -1,5 +1,5 @@
-"""Checks the per-framework ``tests/test_inverse.py`` files share: a port re-proved and replayed, the explained
-ways covering the preimage, and the lazy walk over open bounds."""
+"""Checks the per-framework ``tests/test_inverse.py`` files share: the standard brute-force queries, a port
+re-proved and replayed, the explained ways covering the preimage, and the lazy walk over open bounds."""
 
 from __future__ import annotations
 
@@ -10,6 +10,17 @@ from typing import Any
 from derive.errors import FrameworkError
 from derive.inverse import Bounds, Budget, Query, Range, space
 from derive.prover import prove
+from tests.test_queries import box
+
+#: the queries most spaces are brute-forced on first (tests/test_inverses.py reads each BRUTE table):
+#: a scale-up, an odd target, n = 1, a shrink, and a box with every knob off its plain value
+STANDARD_BRUTE = [
+    (4, 16, box()),
+    (2, 5, box()),
+    (1, 4, box()),
+    (5, 2, box()),
+    (3, 8, box(k="2..5", s="2..4", d="1..4", p="1..3")),
+]
 
 
 def assert_port_holds(

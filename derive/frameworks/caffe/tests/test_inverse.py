@@ -11,17 +11,13 @@ from derive.explain import explain
 from derive.inverse import Bounds, space
 from derive.port import port
 from derive.solve import solve
-from tests.inverse_checks import assert_port_holds
+from tests.inverse_checks import STANDARD_BRUTE, assert_port_holds
 from tests.test_queries import box
 
 SP = space("caffe")
 
 BRUTE = [
-    (4, 16, box()),
-    (2, 5, box()),
-    (1, 4, box()),
-    (5, 2, box()),
-    (3, 8, box(k="2..5", s="2..4", d="1..4", p="1..3")),
+    *STANDARD_BRUTE,
     (2, 1, box(k="1..4", s="1..3", d="1..2", p="0..3")),
     (4, 40, box()),  # unreachable: at most 5·3 + 3·4 + 1 = 28
     (3, 2, box(k="1..2", s="1..3", d="1..2", p="0..0")),  # unreachable: no padding to shrink with

@@ -14,14 +14,11 @@ from derive.inverse import Bounds, Budget, Query, Range, space
 from derive.port import port
 from derive.prover import prove
 from derive.solve import solve
+from tests.inverse_checks import STANDARD_BRUTE
 from tests.test_queries import box
 
 BRUTE = [
-    (4, 16, box()),
-    (2, 5, box()),
-    (1, 4, box()),
-    (5, 2, box()),
-    (3, 8, box(k="2..5", s="2..4", d="1..4", p="1..3")),
+    *STANDARD_BRUTE,
     # short targets: a pad may not crop more than the whole stretched input (after >= output_padding - length)
     (1, 2, box()),
     (1, 1, box(d="1..5")),
