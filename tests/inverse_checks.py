@@ -9,6 +9,7 @@ from typing import Any
 
 from derive.errors import FrameworkError
 from derive.inverse import Bounds, Budget, Query, Range, space
+from derive.port import port
 from derive.prover import prove
 from tests.test_queries import box
 
@@ -44,6 +45,17 @@ def assert_port_holds(
                 continue
             raise
         assert dst.call(n, p.configuration) == want
+
+
+def checked_port(source: str, target: str, kwargs: dict[str, Any], expected: str | None, **options: Any) -> Any:
+    """The port of ``source``'s call to ``target``, which must be ``expected`` (None: no port); one that exists
+    is re-proved and replayed (:func:`assert_port_holds`; ``options``: its backends and ``refused_ok``)."""
+    backends = {k: v for k, v in options.items() if k != "refused_ok"}
+    p = port(source, target, **backends, **kwargs)
+    assert p.target == expected
+    if expected is not None:
+        assert_port_holds(p, source, target, kwargs, **options)
+    return p
 
 
 def assert_ways_cover(e: Any) -> None:
