@@ -6,12 +6,13 @@ bare ``python -c pass`` (bench/startup.py). Classes elsewhere keep dataclasses.
 
 Fields are the class's own annotations in order, after its record bases' fields. ``__init__``, ``__repr__``,
 ``__eq__``, ``__hash__``, the frozen ``__setattr__``/``__delattr__`` and ``__match_args__`` are dataclasses'
-(tests/test_record.py builds each class both ways and compares them); only ``__init__`` is compiled (one
-``exec`` per class), the rest are shared closures. A method the class defines itself is kept. Every annotation is
-a field (no ``ClassVar``, ``InitVar`` or default factories: no record here needs them), and a record's
-subclasses are records (any attribute of an instance is frozen). ``dataclasses.fields``, ``asdict``, ``replace``
-and ``is_dataclass`` take a record too (``Explanation`` is documented as a dataclass): its
-``__dataclass_fields__`` is built on first read, by dataclasses, which whoever reads it has imported.
+(tests/test_record.py builds each class both ways and compares them); only ``__init__`` is compiled, on the
+class's first instance (one ``exec``; a record a run never makes costs none), the rest are shared closures. A
+method the class defines itself is kept. Every annotation is a field (no ``ClassVar``, ``InitVar`` or default
+factories: no record here needs them), and a record's subclasses are records (any attribute of an instance is
+frozen). ``dataclasses.fields``, ``asdict``, ``replace`` and ``is_dataclass`` take a record too (``Explanation`` is
+documented as a dataclass): its ``__dataclass_fields__`` is built on first read, by dataclasses, which whoever
+reads it has imported.
 """
 
 from __future__ import annotations
@@ -86,11 +87,22 @@ def _make(cls: type[T], with_repr: bool) -> type[T]:
             for f in every if f.init or f.default is not _MISSING]  # fmt: skip
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
-    # only __init__ is compiled (its signature is the fields'); compiling is most of a record's cost
+    source = f"def __init__({', '.join(params)}):\n    {'; '.join(body) or 'pass'}\n"
     namespace: dict[str, Any] = {f"_dflt_{f.name}": f.default for f in every if f.default is not _MISSING}
     namespace["_set"] = object.__setattr__
-    exec(f"def __init__({', '.join(params)}):\n    {'; '.join(body) or 'pass'}\n", namespace)
-    methods = {"__init__": namespace["__init__"], **_compared(tuple(f.name for f in every if f.compare))}
+
+    def first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        # compiled on the first call (compiling is most of a record's cost): a record a run never makes costs nothing
+        made = namespace.get("__init__")
+        if made is None:
+            exec(source, namespace)
+            made = namespace["__init__"]
+            made.__qualname__ = f"{cls.__qualname__}.__init__"
+            if cls.__dict__.get("__init__") is first_init:
+                type.__setattr__(cls, "__init__", made)
+        made(self, *args, **kwargs)
+
+    methods = {"__init__": first_init, **_compared(tuple(f.name for f in every if f.compare))}
     methods["__setattr__"], methods["__delattr__"] = _setattr, _delattr
     if with_repr:
         methods["__repr__"] = _repr(tuple(f.name for f in every if f.repr))

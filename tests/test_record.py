@@ -292,6 +292,16 @@ def test_pickle_round_trip():
         assert pickle.loads(pickle.dumps(value)) == value
 
 
+@pytest.mark.parametrize("args", [(), (1, 2, 3), ("a",)])
+def test_first_call_errors_agree(args):
+    """A record's first call (which compiles its __init__) refuses bad arguments as the dataclass does, then works."""
+    body = {"__annotations__": {"lengths": "tuple", "settings": "str"}}
+    fresh = _record.record(type("Way", (), dict(body)))
+    twin = dataclasses.dataclass(frozen=True)(type("Way", (), dict(body)))
+    assert outcome(lambda: fresh(*args)) == outcome(lambda: twin(*args))
+    assert repr(fresh((1, 2), "a")) == repr(twin((1, 2), "a"))
+
+
 def test_mutable_default_refused():
     """A list as a default is refused, as dataclasses refuse it."""
     with pytest.raises(ValueError, match="mutable default"):
