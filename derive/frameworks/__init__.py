@@ -12,7 +12,7 @@ exist, and their aliases, is :mod:`derive.registry`'s.
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 from ..errors import ParameterError
 from ..registry import ALIASES, BY_KEY, NAMES
@@ -29,7 +29,8 @@ def get(name: str) -> ModuleType:
         raise ParameterError("framework", f"must be one of {', '.join(NAMES)}", name)
     module = BY_KEY[key].model
     try:
-        return importlib.import_module(module)
+        __import__(module)  # importlib.import_module's work; importlib costs explain's start-up
+        return sys.modules[module]
     except ModuleNotFoundError as e:
         if e.name == module:
             raise ParameterError("framework", "is registered but its model is not written yet", name) from None

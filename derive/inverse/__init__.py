@@ -27,8 +27,8 @@ Degenerate settings are left out: a dilation above 1 on a 1-wide kernel changes 
 
 from __future__ import annotations
 
-import importlib
 import os
+import sys
 
 from .. import registry
 from ..errors import DeriveError, ParameterError
@@ -50,7 +50,8 @@ def space_class(name: str) -> type[Space]:
     if name not in covered():
         raise ParameterError("framework", f"is not covered by the queries yet (covered: {', '.join(covered())})", name)
     record = registry.BY_KEY[name]
-    return getattr(importlib.import_module(record.inverse_module), record.inverse)
+    __import__(record.inverse_module)  # importlib.import_module's work; importlib costs explain's start-up
+    return getattr(sys.modules[record.inverse_module], record.inverse)
 
 
 def space(framework: str, backend: str | None = None) -> Space:
