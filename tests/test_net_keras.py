@@ -1,7 +1,7 @@
 """derive net's Keras 3 rules on hand-built graphs (no framework), and the Keras front end from the command line.
 
 The rule cases are single layers at one size, with the outcome keras 3.15.1 gave live (TensorFlow 2.21 with
-TF_ENABLE_ONEDNN_OPTS=0, JAX 0.10); tests/conformance/test_net_keras.py sweeps whole models.
+TF_ENABLE_ONEDNN_OPTS=0 and =1, JAX 0.10); tests/conformance/test_net_keras.py sweeps whole models.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from derive.net.analysis import analyse, first_failure, output_shapes, propagate
 from derive.net.graph import Graph, GraphError, Node, UnsupportedOpError
 
 ROOT = Path(__file__).parent.parent
-TF, JAX = "keras-tensorflow", "keras-jax"
+TF, ONEDNN, JAX = "keras-tensorflow", "keras-tensorflow-onednn", "keras-jax"
+NOT_MODELLED = "derive does not model this size: oneDNN returns a tensor of the input's shape"
+DESCRIPTOR = "could not create a descriptor for a pooling forward propagation primitive"
 
 
 def _conv(rank: int, k: int, s: int = 1, padding: str = "valid", d: int = 1, filters: int = 2) -> dict:
@@ -176,6 +178,66 @@ CASES = [
         [1, 4, 4, 1],
     ),
     ("GlobalAveragePooling2D", {"keepdims": False}, (1, "N", 8, 3), JAX, 5, [1, 3]),
+    # oneDNN (TF_ENABLE_ONEDNN_OPTS=1): an empty convolution output is input-shaped (refused), a max pooling
+    # of a non-empty input to an empty output is refused by its descriptor or aborts the process
+    ("Conv1D", _conv(1, 5), (1, "N", 1), ONEDNN, 4, NOT_MODELLED),
+    ("Conv1D", _conv(1, 5), (1, "N", 1), ONEDNN, 1, "Computed output size would be negative: -3 [input_size: 1"),
+    ("Conv1D", _conv(1, 5), (1, "N", 1), ONEDNN, 5, [1, 1, 2]),
+    ("Conv1D", _conv(1, 3, d=2), (1, "N", 1), ONEDNN, 3, NOT_MODELLED),
+    ("Conv1D", _conv(1, 3, d=2), (1, "N", 1), ONEDNN, 5, [1, 1, 2]),
+    ("Conv1D", _conv(1, 3, d=2, padding="causal"), (1, "N", 1), ONEDNN, 1, [1, 1, 2]),
+    ("DepthwiseConv2D", {**_conv(2, 3), "depth_multiplier": 2}, (1, "N", 8, 2), ONEDNN, 2, NOT_MODELLED),
+    ("DepthwiseConv2D", {**_conv(2, 3), "depth_multiplier": 2}, (1, "N", 8, 2), ONEDNN, 3, [1, 1, 6, 4]),
+    (
+        "MaxPooling2D",
+        {"pool_size": (3, 3), "strides": (2, 2), "padding": "valid"},
+        (1, "N", 9, 1),
+        ONEDNN,
+        1,
+        [1, 0, 4, 1],
+    ),
+    (
+        "MaxPooling2D",
+        {"pool_size": (3, 3), "strides": (2, 2), "padding": "valid"},
+        (1, "N", 9, 1),
+        ONEDNN,
+        2,
+        DESCRIPTOR,
+    ),
+    (
+        "MaxPooling2D",
+        {"pool_size": (3, 3), "strides": (2, 2), "padding": "valid"},
+        (1, 9, "N", 8),
+        ONEDNN,
+        1,
+        "tensorflow aborts the process (SIGFPE)",
+    ),
+    ("MaxPooling1D", {"pool_size": (3,), "strides": (2,), "padding": "valid"}, (1, "N", 1), ONEDNN, 1, "(SIGFPE)"),
+    ("MaxPooling1D", {"pool_size": (3,), "strides": (2,), "padding": "valid"}, (1, "N", 1), ONEDNN, 2, DESCRIPTOR),
+    (
+        "MaxPooling2D",
+        {"pool_size": (2, 2), "strides": (2, 2), "padding": "valid"},
+        (1, 9, "N", 1),
+        ONEDNN,
+        1,
+        DESCRIPTOR,
+    ),
+    (
+        "MaxPooling3D",
+        {"pool_size": (3, 3, 3), "strides": (2, 2, 2), "padding": "valid"},
+        (1, 9, "N", 9, 8),
+        ONEDNN,
+        1,
+        [1, 4, 0, 4, 8],
+    ),
+    (
+        "AveragePooling2D",
+        {"pool_size": (3, 3), "strides": (2, 2), "padding": "valid"},
+        (1, 9, "N", 1),
+        ONEDNN,
+        2,
+        [1, 4, 0, 1],
+    ),
 ]
 
 
@@ -204,6 +266,14 @@ EMPTY_THEN = [
     (JAX, ("Conv2DTranspose", {**_conv(2, 2, s=2), "output_padding": None}), [1, 1, 8, 2]),
     (JAX, ("Conv2DTranspose", {**_conv(2, 3, s=2, padding="same"), "output_padding": None}), [1, 1, 8, 2]),
     (TF, ("GlobalMaxPooling2D", {"keepdims": False}), "Cannot compute the max of an empty tensor."),
+    (ONEDNN, ("Conv2D", _conv(2, 1)), NOT_MODELLED),
+    (ONEDNN, ("Conv2DTranspose", {**_conv(2, 2, s=2), "output_padding": None}), [1, 0, 8, 2]),
+    (
+        ONEDNN,
+        ("Conv2DTranspose", {**_conv(2, 4, s=2, padding="same"), "output_padding": (0, 0)}),
+        "tensorflow aborts the process (SIGABRT): Check failed:",
+    ),
+    (ONEDNN, ("GlobalMaxPooling2D", {"keepdims": False}), "Cannot compute the max of an empty tensor."),
     (
         JAX,
         ("GlobalMaxPooling2D", {"keepdims": False}),
@@ -228,9 +298,11 @@ EMPTY_THEN = [
 
 @pytest.mark.parametrize(("table", "layer", "want"), EMPTY_THEN)
 def test_a_layer_after_an_empty_tensor(table, layer, want):
-    """An empty H axis (a 2x2 max pooling of H = 1) runs on or is refused as the backend does."""
+    """An empty H axis (a 2x2 pooling of H = 1: max, or average on oneDNN, whose max pooling refuses it) runs on
+    or is refused as the backend does."""
     pool = {"pool_size": (2, 2), "strides": (2, 2), "padding": "valid"}
-    p = propagate(_graph("MaxPooling2D", pool, (1, "N", 8, 1), table, (layer,)))
+    op = "AveragePooling2D" if table == ONEDNN else "MaxPooling2D"
+    p = propagate(_graph(op, pool, (1, "N", 8, 1), table, (layer,)))
     failure = first_failure(p, {"N": 1})
     if isinstance(want, list):
         assert failure is None, failure
@@ -415,7 +487,7 @@ BAD = [
     (
         "bad runtime",
         lambda p: [f"{p}:unet", "--runtime", "torch-eager"],
-        "'--runtime' must be one of keras-tensorflow, keras-jax for a Keras model",
+        "'--runtime' must be one of keras-tensorflow, keras-tensorflow-onednn, keras-jax for a Keras model",
     ),
     ("wrong rank", lambda p: [f"{p}:unet", "--input", "1,H,W"], "'--input' must give 4 dims"),
     ("not a keras file", lambda p: [_junk(p)], "is not a Keras model file"),
@@ -483,3 +555,25 @@ def test_python_objects_are_told_apart_by_class_hierarchy():
     sub = type("Mine", (fake,), {"__module__": "user_code"})
     assert is_keras(fake) and is_keras(sub) and is_keras(sub())
     assert not is_keras(type("Module", (), {"__module__": "torch.nn.modules.module"})) and not is_keras(len)
+
+
+def test_tensorflows_default_table_follows_the_kernels_it_picks():
+    """On the tensorflow backend the default table is the Eigen one or the oneDNN one, as derive.machine says
+    TensorFlow picks here, and the answer's note says which kernels it is for; --runtime keeps either."""
+    from types import SimpleNamespace
+
+    from derive.machine import pinned
+    from derive.net.frontends.keras import describe, runtime_for
+
+    keras = SimpleNamespace(backend=SimpleNamespace(backend=lambda: "tensorflow"))
+    for kernels, table in (("eigen", TF), ("onednn", ONEDNN)):
+        with pinned(kernels):
+            assert runtime_for(None, keras) == table
+            assert runtime_for(TF, keras) == TF and runtime_for(ONEDNN, keras) == ONEDNN
+            assert describe(table).endswith(
+                f"this machine's TensorFlow picks {kernels} (pinned by derive.machine.pinned)"
+            )
+            other = describe(ONEDNN if table == TF else TF)
+            assert f"picks {kernels} (pinned by derive.machine.pinned) and behaves otherwise" in other
+            assert other.endswith(f"(its rules: --runtime {table})")
+    assert "oneDNN CPU kernels (TF_ENABLE_ONEDNN_OPTS=1)" in describe(ONEDNN)

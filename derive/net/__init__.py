@@ -50,7 +50,8 @@ def from_keras(
     model: object, input_spec: str | None = None, runtime: str | None = None, name: str | None = None
 ) -> Graph:
     """The graph of a Keras 3 model or ``.keras`` file on one channels-last input ``input_spec`` (e.g. "1,H,W,3";
-    None: the declared shape) under "keras-tensorflow" or "keras-jax" (None: Keras' backend); keras is
+    None: the declared shape) under "keras-tensorflow", "keras-tensorflow-onednn" or "keras-jax" (None: Keras'
+    backend, on TensorFlow with this machine's kernels); keras is
     imported only here (:mod:`derive.net.frontends.keras`)."""
     from .frontends.keras import from_keras as read
 

@@ -15,8 +15,8 @@ from ..errors import ParameterError
 
 RUNTIME_HELP = (
     "whose rules count: for an .onnx file onnxruntime (default), onnx-spec or onnx-shape-inference; "
-    "for a torch model torch-eager (default); for a Keras model keras-tensorflow or keras-jax "
-    "(default: the backend Keras runs on)"
+    "for a torch model torch-eager (default); for a Keras model keras-tensorflow (Eigen kernels), "
+    "keras-tensorflow-onednn or keras-jax (default: the backend Keras runs on, with the kernels TensorFlow picks here)"
 )
 
 #: ``--try`` values: ``100`` (every dim) or ``H=100,W=64``

@@ -4,8 +4,10 @@
 layer graph is read as it is stored (``Functional._nodes_by_depth``, the order ``Functional.call``
 runs it): one node per layer call, its attributes taken from the built layer, its class name as the
 op. The first node is the model's own input check (its declared input shape, ``InputSpec``). Every
-shape rule comes from derive's ``keras-tensorflow`` or ``keras-jax`` table
-(:mod:`derive.net.rules.keras`); ``runtime`` picks the table, by default the backend Keras runs on.
+shape rule comes from derive's ``keras-tensorflow``, ``keras-tensorflow-onednn`` or ``keras-jax`` table
+(:mod:`derive.net.rules.keras`); ``runtime`` picks the table, by default the backend Keras runs on and, on
+TensorFlow, the CPU kernels it picks on this machine (:func:`derive.machine.tensorflow_kernels`: Eigen or
+oneDNN).
 
 Input specs are channels-last: ``"1,H,W,3"``. Without one, the model's declared input shape is used,
 the batch as 1 and each unknown spatial dim named (T; H, W; D, H, W).
@@ -21,13 +23,15 @@ from typing import Any
 
 from ...errors import DeriveError, ParameterError
 from ..graph import Graph, Node, UnsupportedOpError
-from ..rules.keras import DESCRIPTIONS, JAX, TF
+from ..rules.keras import DESCRIPTIONS, JAX, ONEDNN, TENSORFLOW, TF
 from .onnx import parse_spec
 
-RUNTIMES = (TF, JAX)  # declared in derive.net.rules
+RUNTIMES = (TF, ONEDNN, JAX)  # declared in derive.net.rules
 
-#: the table of each Keras backend derive models
+#: the table of each Keras backend derive models (tensorflow: by the kernels TensorFlow picks, see default_table)
 BACKEND_TABLES = {"tensorflow": TF, "jax": JAX}
+#: TensorFlow's CPU kernels (derive.machine) -> the table
+KERNEL_TABLES = {"eigen": TF, "onednn": ONEDNN}
 _NAMES = {1: ("T",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
@@ -82,21 +86,28 @@ def runtime_for(runtime: str | None, keras: Any) -> str:
             f"(choose {' or '.join(RUNTIMES)})",
             None,
         )
+    if backend == "tensorflow":
+        from ...machine import tensorflow_kernels
+
+        return KERNEL_TABLES[tensorflow_kernels().kernels]
     return BACKEND_TABLES[backend]
 
 
 def describe(runtime: str) -> str:
-    """What the table models, and, for TensorFlow, whether this machine's TensorFlow would run other kernels."""
+    """What the table models, and, for TensorFlow, the kernels this machine's TensorFlow picks (and whether
+    that is the table's)."""
     text = DESCRIPTIONS[runtime]
-    if runtime == TF:
+    if runtime in TENSORFLOW:
         from ...machine import tensorflow_kernels
 
         choice = tensorflow_kernels()
-        if choice.kernels != "eigen":
-            text += (
-                f"; this machine's TensorFlow picks {choice} and behaves otherwise at sizes that fail: "
-                "run it with TF_ENABLE_ONEDNN_OPTS=0 for these rules"
-            )
+        if KERNEL_TABLES.get(choice.kernels) == runtime:
+            text += f"; this machine's TensorFlow picks {choice}"
+        else:
+            text += f"; this machine's TensorFlow picks {choice} and behaves otherwise at some sizes"
+            other = KERNEL_TABLES.get(choice.kernels)
+            if other is not None:
+                text += f" (its rules: --runtime {other})"
     return text
 
 
@@ -206,7 +217,8 @@ def default_spec(declared: tuple[Any, ...]) -> str:
 def from_keras(model: Any, input_spec: str | None = None, runtime: str | None = None, name: str | None = None) -> Graph:
     """The graph of a Keras 3 model (or a ``.keras`` file's path) on one input of shape ``input_spec``
     (channels-last, e.g. "1,H,W,3"; None: the declared shape), under ``runtime``'s rules
-    ("keras-tensorflow" or "keras-jax"; None: the backend Keras runs on)."""
+    ("keras-tensorflow", "keras-tensorflow-onednn" or "keras-jax"; None: the backend Keras runs on, on
+    TensorFlow with the kernels this machine picks)."""
     if runtime is not None:
         runtime_for(runtime, None)  # a bad runtime costs no framework import
     keras = _import_keras()

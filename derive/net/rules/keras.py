@@ -1,11 +1,31 @@
 """Keras 3 rule tables: what a built Keras 3.15 model does when it is called eagerly (``model(x)``).
 
 Keras' own ``compute_output_shape`` checks do not run when a built model is called: each layer's
-``call`` runs its backend's op and the backend decides. Two tables, one per backend:
+``call`` runs its backend's op and the backend decides. Three tables, one per backend and kernels:
 
-* ``keras-tensorflow``: Keras on TensorFlow 2.21 with the **Eigen** CPU kernels
-  (``TF_ENABLE_ONEDNN_OPTS=0``; oneDNN, the default on CPUs with AVX-512 VNNI, returns a wrong-shaped
-  tensor for an empty convolution and aborts on an empty pooling output: not modelled);
+* ``keras-tensorflow``: Keras on TensorFlow 2.21 with the **Eigen** CPU kernels (``TF_ENABLE_ONEDNN_OPTS=0``);
+* ``keras-tensorflow-onednn``: the same with TensorFlow's **oneDNN** kernels (``TF_ENABLE_ONEDNN_OPTS=1``, the
+  default on CPUs with AVX-512 VNNI/BF16 or AMX, see :mod:`derive.machine`). It differs from the Eigen table
+  only where a convolution, a max pooling or a transposed convolution has an empty input or output:
+
+  - a convolution (``Conv*D``, ``DepthwiseConv*D``; a dilated one's inner convolution of ``⌈n/d⌉``) whose
+    output would be empty returns a tensor of its *input's* shape (``mkl_conv_ops.cc``: "Corner cases:
+    output with 0 elements" allocates ``src_tf_shape``; Keras' "empty output" check then never fires), which
+    the layer's bias add and every later layer then see. derive does **not** follow that wrong-shaped tensor:
+    at those sizes the table refuses (a check whose message begins "derive does not model", error
+    ``NotModelled``), so the answer says where derive cannot answer instead of guessing;
+  - ``MaxPooling*D`` of a non-empty input with an empty output (``VALID``, ``k - 2s < n < k`` on an axis):
+    where an axis has ``n > k - s``, oneDNN's pooling descriptor refuses (``AbortedError``: "could not create
+    a descriptor for a pooling forward propagation primitive"; its check is ``trunc((n - k)/s) + 1 == out``);
+    else, where the last spatial axis is the empty one, the kernel divides by zero and **aborts the process**
+    (SIGFPE); an empty output on another axis is returned as on Eigen. ``AveragePooling*D`` returns every
+    empty output as Eigen does;
+  - ``Conv*DTranspose``: :mod:`derive.frameworks.keras` with ``kernels="onednn"`` (an empty tensor returned
+    unchecked, oneDNN's consistency check, a negative ``output_shape`` aborts the process: SIGABRT).
+
+  Everything else (resizing, global pooling, merges, dense, reshapes, normalisation) runs TensorFlow's
+  usual kernels in eager mode: checked live on every op of the zoo, the same as on Eigen. A check that
+  aborts the process has error ``SIGABRT``/``SIGFPE`` and a message that begins "tensorflow aborts the process";
 * ``keras-jax``: Keras on JAX 0.10 (CPU).
 
 Sources read (keras 3.15.1, installed package): ``backend/{tensorflow,jax}/nn.py::conv`` (the
@@ -39,13 +59,23 @@ from ..graph import Check, GraphError, Node, Tensor
 from . import register
 from .common import Values, at, s
 
-TF, JAX = "keras-tensorflow", "keras-jax"
-TABLES = (TF, JAX)
+TF, ONEDNN, JAX = "keras-tensorflow", "keras-tensorflow-onednn", "keras-jax"
+TABLES = (TF, ONEDNN, JAX)
+#: the tables of Keras' tensorflow backend
+TENSORFLOW = (TF, ONEDNN)
 #: what each table models, printed with every answer
 DESCRIPTIONS = {
     TF: "Keras 3.15 on TensorFlow 2.21, Eigen CPU kernels (TF_ENABLE_ONEDNN_OPTS=0), model called eagerly",
+    ONEDNN: "Keras 3.15 on TensorFlow 2.21, oneDNN CPU kernels (TF_ENABLE_ONEDNN_OPTS=1), model called eagerly",
     JAX: "Keras 3.15 on JAX 0.10 (CPU), model called eagerly",
 }
+#: the error of a check that marks sizes derive does not model (the answer says so there, never guesses)
+NOT_MODELLED = "NotModelled"
+#: oneDNN's max pooling descriptor refusal (mkl_maxpooling_op.cc, as TF 2.21 reports it)
+POOL_DESCRIPTOR = (
+    "Compute received an exception:Status: 2, message: could not create a descriptor for a pooling forward "
+    "propagation primitive, in file tensorflow/core/kernels/mkl/mkl_maxpooling_op.cc:211"
+)
 
 Out = tuple[list[Tensor], list[Check]]
 Rule = Callable[[Node, list[Tensor], str], Out]
@@ -190,9 +220,9 @@ def _conv(node: Node, inputs: list[Tensor], table: str) -> Out:
     rank = int(node.op[-2])
     ns = list(_spatial(node, x, rank))
     ks, sts, ds, padding = _conv_attrs(node, rank)
-    if depthwise and table == TF and any(s > 1 for s in sts) and any(d > 1 for d in ds):
+    if depthwise and table in TENSORFLOW and any(s > 1 for s in sts) and any(d > 1 for d in ds):
         raise GraphError(node.name, node.op, "strides > 1 with dilation > 1 (Keras decomposes it): not modelled")
-    if node.attrs.get("groups", 1) != 1 and table == TF:
+    if node.attrs.get("groups", 1) != 1 and table in TENSORFLOW:
         raise GraphError(node.name, node.op, "groups > 1 runs through XLA on the tensorflow backend: not modelled")
     if padding == "causal":  # Conv1D: ops.pad by (K-1)·d on the left, then a valid convolution
         ns = [n + d * (k - 1) for n, k, d in zip(ns, ks, ds, strict=True)]
@@ -203,7 +233,7 @@ def _conv(node: Node, inputs: list[Tensor], table: str) -> Out:
     for n, k, st, d in zip(ns, ks, sts, ds, strict=True):
         eff = d * (k - 1) + 1
         if padding == "same":
-            outs.append(sp.ceiling(n / st) if not (table == TF and dilated) else n)
+            outs.append(sp.ceiling(n / st) if not (table in TENSORFLOW and dilated) else n)
             continue
         if table == JAX:
             outs.append(sp.Max(0, sp.floor((n - eff) / st) + 1))
@@ -214,13 +244,18 @@ def _conv(node: Node, inputs: list[Tensor], table: str) -> Out:
             if holds is not sp.true:
                 checks.append(_check(node, holds, _negative(n, eff, st), "InvalidArgumentError"))
             outs.append(sp.Max(0, sp.floor((n - eff) / st) + 1))
-    if table == TF and dilated and padding == "valid":
+    if table in TENSORFLOW and dilated and padding == "valid":
         # with_space_to_batch: a stride-1 convolution of ⌈n/d⌉ (checked on every axis), then a crop per axis
         for n, k, d in zip(ns, ks, ds, strict=True):
             inner = sp.ceiling(n / d)
             holds = inner - k + 1 >= 0
             if holds is not sp.true:
                 checks.append(_check(node, holds, _negative(inner, k, 1), "InvalidArgumentError"))
+        if table == ONEDNN:  # an empty inner output comes back input-shaped; else every crop is >= 1
+            empty = sp.Or(*[sp.Eq(sp.ceiling(n / d) - k + 1, 0) for n, k, d in zip(ns, ks, ds, strict=True)])
+            checks += _onednn_conv_refusal(node, empty)
+            outs = [n - d * (k - 1) for n, k, d in zip(ns, ks, ds, strict=True)]
+    if table == TF and dilated and padding == "valid":
         for i, (n, k, d) in enumerate(zip(ns, ks, ds, strict=True)):
             out = n - d * (k - 1)
             if (out >= 0) is not sp.true:
@@ -237,9 +272,23 @@ def _conv(node: Node, inputs: list[Tensor], table: str) -> Out:
             outs.append(out)
     channels = x.shape[-1] * node.attrs["depth_multiplier"] if depthwise else sp.Integer(node.attrs["filters"])
     shape = (x.shape[0], *outs, channels)
-    if not depthwise:
+    if table == ONEDNN and not (dilated and padding == "valid"):
+        checks += _onednn_conv_refusal(node, _some_zero(shape))
+    elif not depthwise and table != ONEDNN:
         checks += _empty_check(node, x, shape, table)
     return [Tensor(shape)], checks
+
+
+def _onednn_conv_refusal(node: Node, empty: Any) -> list[Check]:
+    """oneDNN's convolution of an empty output returns a tensor of its input's shape: refused, never followed."""
+    holds = sp.Not(empty)
+    if holds is sp.true:
+        return []
+    message = (
+        "derive does not model this size: oneDNN returns a tensor of the input's shape for an empty "
+        "convolution output, and the layer's bias add and later layers run on that wrong-shaped tensor"
+    )
+    return [_check(node, holds, message, NOT_MODELLED)]
 
 
 def _transpose_axes(node: Node, ns: Sequence[Any], table: str) -> list[dict[str, Any]]:
@@ -257,8 +306,8 @@ def _transpose_axes(node: Node, ns: Sequence[Any], table: str) -> list[dict[str,
             padding=a["padding"],
             output_padding=None if pads is None else pads[i],
             dilation_rate=a["dilation_rate"][i],
-            backend="tensorflow" if table == TF else "jax",
-            kernels="eigen",
+            backend="tensorflow" if table in TENSORFLOW else "jax",
+            kernels="onednn" if table == ONEDNN else "eigen",
         )
         row = K.CONV_TRANSPOSE.bind(sp.Dummy(f"n{i}", integer=True, nonnegative=True), kw)
         row["_length"] = n
@@ -300,7 +349,8 @@ def _conv_transpose(node: Node, inputs: list[Tensor], table: str) -> Out:
         holds = sp.false if holds is False else sp.sympify(holds).xreplace(real)
 
         def message(v: Values, i: int = i, req: Any = req) -> str:
-            return req.text(_concrete(rows, v)[i])
+            text = req.text(_concrete(rows, v)[i])
+            return f"tensorflow aborts the process ({req.error}): {text}" if req.crash else text
 
         checks.append(_check(node, holds, message, req.error))
 
@@ -347,12 +397,34 @@ def _pool(node: Node, inputs: list[Tensor], table: str) -> Out:
         if padding == "same":
             outs.append(sp.ceiling(n / st))
             continue
-        if table == TF:
+        if table in TENSORFLOW:
             holds = n - k + 2 * st >= 1
             if holds is not sp.true:
                 checks.append(_check(node, holds, _negative(n, k, st), "InvalidArgumentError"))
         outs.append(sp.Max(0, sp.floor((n - k) / st) + 1))
+    if table == ONEDNN and node.op.startswith("Max") and padding == "valid":
+        checks += _onednn_max_pool(node, x, ns, ks, sts)
     return [Tensor((x.shape[0], *outs, x.shape[-1]))], checks
+
+
+def _onednn_max_pool(node: Node, x: Tensor, ns: Sequence[Any], ks: list[int], sts: list[int]) -> list[Check]:
+    """oneDNN's max pooling of a non-empty input whose output is empty (an empty input returns at once): its
+    descriptor refuses an axis with ``k - s < n < k`` (``trunc((n-k)/s) + 1 != 0``); else an empty last
+    axis divides by zero in the kernel (SIGFPE, checked live on 1-, 2- and 3-D, 1 and 8 channels)."""
+    full = _nonzero(x.shape)
+    refused = sp.Or(*[sp.And(n < k, n > k - st) for n, k, st in zip(ns, ks, sts, strict=True)])
+    last, k, st = ns[-1], ks[-1], sts[-1]
+    crashes = sp.And(last < k, last <= k - st)  # with the negative-size check passed: trunc((n-k+s)/s) == 0
+    checks = []
+    if sp.And(full, refused) is not sp.false:
+        checks.append(_check(node, sp.Not(sp.And(full, refused)), POOL_DESCRIPTOR, "AbortedError"))
+    if sp.And(full, crashes) is not sp.false:
+        message = (
+            "tensorflow aborts the process (SIGFPE): oneDNN's max pooling kernel divides by its empty output "
+            "width (a floating point exception)"
+        )
+        checks.append(_check(node, sp.Not(sp.And(full, crashes)), message, "SIGFPE"))
+    return checks
 
 
 @_rule(*(f"Global{k}Pooling{r}D" for k in ("Max", "Average") for r in (1, 2, 3)))
@@ -366,7 +438,7 @@ def _global_pool(node: Node, inputs: list[Tensor], table: str) -> Out:
     if node.op.startswith("GlobalMax"):
         holds = _nonzero(x.shape)
         if holds is not sp.true:
-            if table == TF:
+            if table in TENSORFLOW:
                 checks.append(_check(node, holds, "Cannot compute the max of an empty tensor.", "InvalidArgumentError"))
             else:
                 message = "zero-size array to reduction operation max which has no identity"
@@ -397,7 +469,7 @@ def _resizing(node: Node, inputs: list[Tensor], table: str) -> Out:
     holds = _nonzero(ns)
     checks = []
     if holds is not sp.true:
-        if table == TF:
+        if table in TENSORFLOW:
             checks.append(_check(node, holds, "input image must be of non-zero size", "InvalidArgumentError"))
         else:
             checks.append(_check(node, holds, "division by zero", "ZeroDivisionError"))
@@ -448,7 +520,7 @@ def _concatenate(node: Node, inputs: list[Tensor], table: str) -> Out:
     axis = node.attrs.get("axis", -1) % rank
     first = inputs[0]
     checks = []
-    if table == TF:  # ConcatOp: each input against the first, dimension by dimension
+    if table in TENSORFLOW:  # ConcatOp: each input against the first, dimension by dimension
         for i, t in enumerate(inputs[1:], start=1):
             for j in range(rank):
                 if j == axis or s(first.shape[j]) == s(t.shape[j]):
@@ -485,7 +557,7 @@ def _concatenate(node: Node, inputs: list[Tensor], table: str) -> Out:
 _LAX = {"Add": "add", "Average": "add", "Subtract": "sub", "Multiply": "mul", "Maximum": "max", "Minimum": "min"}
 
 
-_ERROR = {TF: "InvalidArgumentError", JAX: "TypeError"}
+_ERROR = {TF: "InvalidArgumentError", ONEDNN: "InvalidArgumentError", JAX: "TypeError"}
 
 
 def _bias_add(node: Node, x1: tuple[Any, ...], x2: tuple[Any, ...]) -> tuple[Any, list[Check]]:
@@ -513,7 +585,7 @@ def _broadcast_message(node: Node, left: Sequence[Any], right: Sequence[Any], ta
     """TF's BCast "Incompatible shapes", or JAX's lax primitive's broadcasting refusal."""
 
     def message(v: Values) -> str:
-        if table == TF:
+        if table in TENSORFLOW:
             return f"Incompatible shapes: {_tf_shape(left, v)} vs. {_tf_shape(right, v)}"
         name = _LAX[node.op]
         return f"{name} got incompatible shapes for broadcasting: {_tuple_text(left, v)}, {_tuple_text(right, v)}."
@@ -530,7 +602,7 @@ def _merge(node: Node, inputs: list[Tensor], table: str) -> Out:
     checks = []
     for t in inputs[1:]:
         bias = sp.false
-        if table == TF and node.op in ("Add", "Average") and len(shape) > 1:
+        if table in TENSORFLOW and node.op in ("Add", "Average") and len(shape) > 1:
             bias, check = _bias_add(node, shape, tuple(s(d) for d in t.shape))
             checks += check
         out, holds = [], []
