@@ -9,6 +9,15 @@ from .. import _arith as A
 from ..errors import ParameterError
 
 
+def per_axis(rank: int, name: str, value: Any) -> list[Any]:
+    """One value per axis: a tuple of the right length, or one value shared by every axis."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != rank:
+            raise ParameterError(name, f"must have one value per spatial axis ({rank})", value)
+        return list(value)
+    return [value] * rank
+
+
 def split(kw: Mapping[str, Any], dims: int) -> list[dict[str, Any]]:
     """One argument dict per axis: a scalar serves every axis, a tuple or list gives one entry per axis."""
     for key, value in kw.items():

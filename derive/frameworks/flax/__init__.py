@@ -257,7 +257,7 @@ def _call(op: J._Op, n: Any, kwargs: dict[str, Any], columns: tuple[str, ...]) -
     if len(ns) != rank:
         raise ParameterError("n", f"must have one length per kernel axis ({rank})", n)
     per_column = {
-        key: J._per_axis(rank, key, kwargs[key]) for key in ("kernel_size", *columns) if kwargs[key] is not None
+        key: _axes.per_axis(rank, key, kwargs[key]) for key in ("kernel_size", *columns) if kwargs[key] is not None
     }
     axes = []
     for i in range(rank):

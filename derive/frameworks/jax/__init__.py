@@ -389,14 +389,6 @@ def call_nd(op: Operation, ns: Sequence[Any], per_axis: Sequence[Mapping[str, An
     return tuple(op.length(args) for args in axes)
 
 
-def _per_axis(rank: int, name: str, value: Any) -> list[Any]:
-    if isinstance(value, (tuple, list)):
-        if len(value) != rank:
-            raise ParameterError(name, f"must have one value per spatial axis ({rank})", value)
-        return list(value)
-    return [value] * rank
-
-
 def _split_padding(rank: int, padding: Any) -> tuple[list[Any], int | None]:
     """Per-axis paddings ``[(lo, hi)]`` from JAX's sequence of pairs (strings are shared by every axis)."""
     if isinstance(padding, str):
@@ -414,7 +406,7 @@ def _dispatch(op: Operation, n: Any, kwargs: dict[str, Any], scalar: tuple[str, 
         return op(n, **kwargs)
     rank = len(n)
     padding, count = _split_padding(rank, kwargs.get("padding"))
-    columns = {key: _per_axis(rank, key, kwargs[key]) for key in scalar if kwargs.get(key) is not None}
+    columns = {key: _axes.per_axis(rank, key, kwargs[key]) for key in scalar if kwargs.get(key) is not None}
     per_axis = []
     for i in range(rank):
         kw = {key: value for key, value in kwargs.items() if key not in columns}

@@ -42,6 +42,7 @@ from ... import _arith as A
 from ... import lengths as L
 from ..._record import record
 from ...errors import ParameterError
+from .._axes import per_axis
 from .._model import Operation, Requirement
 
 FRAMEWORK = "tensorflow"
@@ -118,15 +119,6 @@ def call_nd(op: _Op, ns: Sequence[Any], per_axis: Sequence[Mapping[str, Any]]) -
         for r in op.requires[op.per_axis_from :]:
             fail(r, args)
     return tuple(op.length(args) for args in axes)
-
-
-def per_axis(rank: int, name: str, value: Any) -> list[Any]:
-    """One value per axis: a tuple of the right length, or one value shared by every axis."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != rank:
-            raise ParameterError(name, f"must have one value per spatial axis ({rank})", value)
-        return list(value)
-    return [value] * rank
 
 
 def dispatch(op: _Op, n: Any, kwargs: dict[str, Any], columns: tuple[str, ...]) -> Any:
