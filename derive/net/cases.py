@@ -11,9 +11,10 @@ some case's condition, and refuses the model otherwise). So each output dim is a
 conditions, and each check of case i holds where case i is not taken or the check holds; a check that
 every case makes (same predicate, node and op) is one check, with the message of the case taken.
 
-Simplifications are sound: a guarded check is dropped only where Z3 proved it holds at every size, and a
-Piecewise output dim is replaced by a plainer candidate (a case's dim, or an input dim) only where Z3
-proved them equal at every size.
+Simplifications are sound: a guarded check is dropped only where Z3 proved that it holds wherever its case
+is taken at a size reaching the call (for the last case: where no earlier case's condition holds and its own
+does, which the front end proved of every size reaching the call), and a Piecewise output dim is replaced by
+a plainer candidate (a case's dim, or an input dim) only where Z3 proved them equal at every size.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def _valid(e: sp.Basic) -> bool:
         return False
 
 
+Taken = list[tuple[Any, list[Tensor], list[Check]]]
+
+
 def _guard(node: Node, c: Check) -> str:
     """A check's node named by the cases node's module path and the inner node."""
     return c.node if node.attrs.get("module", "") in c.node else f"{node.name}/{c.node}"
@@ -96,7 +100,10 @@ def rule(node: Node, inputs: list[Tensor | None]) -> tuple[list[Tensor], list[Ch
     for i, (when, _, _) in enumerate(taken):
         earlier = [sp.Not(w) for w, _, _ in taken[:i]]
         effective.append(sp.And(*earlier) if i == len(taken) - 1 else sp.And(when, *earlier))
-    checks = _checks(node, taken, effective)
+    # where case i is taken at a size that reaches the call: the last case's own condition holds there too (the
+    # front end proved that every such size satisfies some case's), so a check is dropped only if it holds there
+    reached = [sp.And(e, w) for e, (w, _, _) in zip(effective, taken, strict=True)]
+    checks = _checks(node, taken, effective, reached)
     outs = _outputs(node, taken, inputs)
     return outs, checks
 
@@ -105,7 +112,7 @@ def _key(c: Check) -> tuple[Any, ...]:
     return (sp.sympify(c.holds), c.node, c.op, c.error)
 
 
-def _checks(node: Node, taken: list[tuple[Any, list[Tensor], list[Check]]], effective: list[Any]) -> list[Check]:
+def _checks(node: Node, taken: Taken, effective: list[Any], reached: list[Any]) -> list[Check]:
     """Each case's checks guarded by its condition, the checks every case makes once (each case's order kept)."""
     lists = [[c for c in checks if c.holds is not True and c.holds is not sp.true] for _, _, checks in taken]
     keys = [[_key(c) for c in cs] for cs in lists]
@@ -121,8 +128,8 @@ def _checks(node: Node, taken: list[tuple[Any, list[Tensor], list[Check]]], effe
                 c = cs[position[i]]
                 position[i] += 1
                 holds = sp.Or(sp.Not(effective[i]), c.holds)
-                if len(lists) > 1 and _valid(holds):
-                    continue  # holds wherever this case is taken: never the failure
+                if len(lists) > 1 and _valid(sp.Or(sp.Not(reached[i]), c.holds)):
+                    continue  # holds wherever this case is taken at a size reaching the call: never the failure
                 out.append(Check(c.holds if len(lists) == 1 else holds, _guard(node, c), c.op, c.message, c.error))
             position[i] += 1  # past the common check
         if stop is not None:
@@ -145,9 +152,6 @@ def _message(mine: list[Check], effective: list[Any]) -> Any:
         return mine[-1].text(values)
 
     return message
-
-
-Taken = list[tuple[Any, list[Tensor], list[Check]]]
 
 
 def _outputs(node: Node, taken: Taken, inputs: list[Tensor | None]) -> list[Tensor]:

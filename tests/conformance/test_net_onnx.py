@@ -12,7 +12,7 @@ from .test_net_torch import HAND, LIBRARY
 pytestmark = pytest.mark.conformance
 
 #: every zoo model whose library is installed here; BasicUNet too (its exported graph is the branch it traced)
-MODELS = [m for m in HAND + LIBRARY + ["monai_basicunet"] if m not in ("misc",)]
+MODELS = [m for m in dict.fromkeys([*HAND, *LIBRARY, "monai_basicunet"]) if m not in ("misc",)]
 #: models torch's TorchScript exporter refuses, with its message (a genuine exporter refusal, checked live)
 EXPORT_REFUSED = {"misc": "ONNX export of operator adaptive_avg_pool2d, input size not accessible"}
 

@@ -90,21 +90,25 @@ def _instances(module: Any, guards: list[Any]) -> list[str]:
         frame = guard.sloc.framework_loc
         where, line = os.path.realpath(frame.filename), frame.lineno
         found = [path for path, m in module.named_modules() if _holds_line(type(m).forward, where, line)]
+        at = f"{_short(frame.filename)}:{line}"
         if not found:
-            from . import torch as front
-
             raise DeriveError(
-                f"the model branches on its input size at {front._short(frame.filename)}:{line}, outside any "
-                "module's forward: derive net reads such a branch only per module call"
+                f"the model branches on its input size at {at}, outside any module's forward: derive net reads "
+                "such a branch only per module call"
+            )
+        if "" in found:
+            raise DeriveError(
+                f"the model's own forward branches on its input size at {at}: derive net reads such a branch only "
+                "in a submodule, per call"
             )
         chosen.update(found)
-    outer = sorted(p for p in chosen if not any(p.startswith(q + ".") or (q == "" and p) for q in chosen if q != p))
-    if "" in outer:
-        raise DeriveError(
-            "the model's own forward branches on its input size: derive net reads such a branch only in a "
-            "submodule, per call"
-        )
-    return outer
+    return sorted(p for p in chosen if not any(p.startswith(q + ".") for q in chosen if q != p))
+
+
+def _short(path: str) -> str:
+    from . import torch as front
+
+    return front._short(path)
 
 
 def _holds_line(fn: Any, where: str, line: int) -> bool:
@@ -332,6 +336,9 @@ def branch_guards(env: Any) -> list[Any]:
     """The guards of a shape environment raised in model code (their frame outside torch's own files)."""
     import torch
 
+    if getattr(env, "prefer_deferred_runtime_asserts_over_guards", False):
+        # such an export keeps a branch's test as a runtime assert, not a guard: the branches would go unseen
+        raise DeriveError("torch.export deferred its shape guards to runtime asserts: the model's branches are unseen")
     root = os.path.dirname(torch.__file__) + os.sep
     out = []
     for guard in env.guards:
