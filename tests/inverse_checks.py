@@ -4,6 +4,7 @@ re-proved and replayed, the explained ways covering the preimage, and the lazy w
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from typing import Any
 
@@ -63,6 +64,16 @@ def assert_ways_cover(e: Any) -> None:
     spans = [w.lengths for w in e.ways]
     assert spans[0][0] == e.preimage[0] and spans[-1][1] == e.preimage[1]
     assert all(a[1] + 1 == b[0] for a, b in itertools.pairwise(spans))
+
+
+def way_ends(way: Any, knobs: str) -> list[tuple[str, int, int]]:
+    """What an explained way promises: ``knob=first..last`` (or one value) in its settings gives ``way.lengths[0]``
+    at ``first`` and ``way.lengths[1]`` at ``last``; ``(knob, value, length)`` for each end (``knobs``: a regex
+    alternation of the knob names)."""
+    ends = []
+    for knob, first, last in re.findall(rf"({knobs})=(\d+)(?:\.\.(\d+))?", way.settings):
+        ends += [(knob, int(first), way.lengths[0]), (knob, int(last or first), way.lengths[1])]
+    return ends
 
 
 def first_page_of_open_bounds(framework: str, n: int, out: int, bounds: Bounds) -> None:

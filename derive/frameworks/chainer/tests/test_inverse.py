@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from derive.cli import main
 from derive.explain import explain
 from derive.inverse import Bounds, space
 from derive.solve import solve
-from tests.inverse_checks import checked_port
+from tests.inverse_checks import checked_port, way_ends
 from tests.test_queries import box
 
 SP = space("chainer")
@@ -85,8 +83,9 @@ def test_explain_ways_are_real():
         e = explain("chainer", n, **kwargs)
         for way in e.ways:
             assert e.preimage[0] <= way.lengths[0] <= way.lengths[1] <= e.preimage[1]
-            first, _, last = re.search(r"outsize=(\d+(?:\.\.\d+)?)$", way.settings).group(1).partition("..")
-            for value, length in ((int(first), way.lengths[0]), (int(last or first), way.lengths[1])):
+            ends = way_ends(way, "outsize")
+            assert ends
+            for _, value, length in ends:
                 assert SP.call(n, SP.bind({**kwargs, "outsize": value})) == length
             if "(the default)" in way.settings:
                 assert SP.call(n, SP.bind({**kwargs, "outsize": None})) == way.lengths[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from derive.explain import explain
 from derive.inverse import Bounds, Query, Range, Space, space
 from derive.port import port
 from derive.solve import solve
-from tests.inverse_checks import checked_port
+from tests.inverse_checks import checked_port, way_ends
 from tests.test_queries import box
 
 SP = space("lasagne")
@@ -116,8 +115,9 @@ def test_explain_ways_are_real():
         e = explain("lasagne", n, **kwargs)
         for way in e.ways:
             assert e.preimage[0] <= way.lengths[0] <= way.lengths[1] <= e.preimage[1]
-            first, _, last = re.search(r"output_size=(\d+(?:\.\.\d+)?)$", way.settings).group(1).partition("..")
-            for value, length in ((int(first), way.lengths[0]), (int(last or first), way.lengths[1])):
+            ends = way_ends(way, "output_size")
+            assert ends
+            for _, value, length in ends:
                 assert SP.call(n, SP.bind({**kwargs, "output_size": value})) == length
             if "(the default)" in way.settings:
                 assert SP.call(n, SP.bind({**kwargs, "output_size": None})) == way.lengths[0]

@@ -11,7 +11,7 @@ from derive.explain import explain
 from derive.inverse import Bounds, space
 from derive.port import port
 from derive.solve import solve
-from tests.inverse_checks import STANDARD_BRUTE, checked_port
+from tests.inverse_checks import STANDARD_BRUTE, checked_port, way_ends
 from tests.test_queries import box
 
 BACKENDS = [None, "onednn"]
@@ -83,10 +83,8 @@ def test_explain_ways_are_real():
         e, sp = explain("mxnet", n, backend=backend, **kwargs), space("mxnet", backend)
         for way in e.ways:
             assert e.preimage[0] <= way.lengths[0] <= way.lengths[1] <= e.preimage[1]
-            for knob, first, last in re.findall(r"(adj|target_shape)=(\d+)(?:\.\.(\d+))?", way.settings):
-                base = {**kwargs, "target_shape": None}
-                for value, length in ((int(first), way.lengths[0]), (int(last or first), way.lengths[1])):
-                    assert sp.call(n, sp.bind({**base, knob: value})) == length
+            for knob, value, length in way_ends(way, "adj|target_shape"):
+                assert sp.call(n, sp.bind({**kwargs, "target_shape": None, knob: value})) == length
 
 
 FORMULAS = [

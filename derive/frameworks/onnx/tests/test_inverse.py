@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from derive.cli import main
@@ -11,7 +9,7 @@ from derive.explain import explain
 from derive.inverse import Bounds, Range, space
 from derive.port import port
 from derive.solve import solve
-from tests.inverse_checks import checked_port
+from tests.inverse_checks import checked_port, way_ends
 from tests.test_queries import box
 
 BRUTE = [
@@ -173,13 +171,10 @@ def test_explain_ways_are_real():
         cfg = inverse.bind({k: v for k, v in kwargs.items() if k != "output_shape"})
         for way in e.ways:
             assert e.preimage[0] <= way.lengths[0] <= way.lengths[1] <= e.preimage[1]
-            found = list(re.finditer(r"(output_padding|output_shape)=(\d+)(?:\.\.(\d+))?", way.settings))
-            assert found
-            for match in found:
-                knob, first = match.group(1), int(match.group(2))
-                last = int(match.group(3) or first)
-                for value, length in ((first, way.lengths[0]), (last, way.lengths[1])):
-                    assert inverse.call(n, {**cfg, knob: value}) == length
+            ends = way_ends(way, "output_padding|output_shape")
+            assert ends
+            for knob, value, length in ends:
+                assert inverse.call(n, {**cfg, knob: value}) == length
 
 
 def test_explain_formula_per_implementation():

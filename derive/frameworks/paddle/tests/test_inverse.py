@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 
 import pytest
 
@@ -13,7 +12,7 @@ from derive.explain import explain
 from derive.inverse import Bounds, Budget, Pads, Query, Range, space
 from derive.port import port
 from derive.solve import solve
-from tests.inverse_checks import assert_port_holds
+from tests.inverse_checks import assert_port_holds, way_ends
 from tests.test_queries import box
 
 BRUTE = [
@@ -162,11 +161,8 @@ def test_explain_ways_are_real():
         e = explain("paddle", n, **kwargs)
         cfg = {**inverse.bind(kwargs), "output_size": None}
         for way in e.ways:
-            for knob, first, last in re.findall(r"(output_padding|output_size)=(\d+)(?:\.\.(\d+))?", way.settings):
-                ends = ((int(first), way.lengths[0]), (int(last or first), way.lengths[1]))
-                for value, length in ends:
-                    call = {**cfg, "output_padding": 0, knob: value}
-                    assert inverse.call(n, call) == length
+            for knob, value, length in way_ends(way, "output_padding|output_size"):
+                assert inverse.call(n, {**cfg, "output_padding": 0, knob: value}) == length
 
 
 def test_explain_texts_and_refusals():
