@@ -226,6 +226,19 @@ def pad_unet() -> nn.Module:
     return PadUNet()
 
 
+class _Shrink(nn.Module):
+    """Halves a long sequence (over 100 steps), keeps a short one: the short branch runs no op."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[-1] > 100:
+            x = F.avg_pool1d(x, 2)
+        return x
+
+
+def shrink1d() -> nn.Module:
+    return nn.Sequential(nn.Conv1d(1, 2, 3), _Shrink(), nn.Conv1d(2, 2, 5))
+
+
 class RootBranch(nn.Module):
     """A model whose own forward branches on its input size (no submodule to read per call): refused."""
 
@@ -390,6 +403,7 @@ ZOO: dict[str, Entry] = {
     "flatten_linear": Entry(flatten_linear, "1,1,H,W", 64, {"H": 17, "W": 17}),
     "misc": Entry(misc, "1,1,H,W", 64, {"H": 20, "W": 20}),
     "pad_unet": Entry(pad_unet, "1,1,H,W", 64, {"H": 16, "W": 16}),
+    "shrink1d": Entry(shrink1d, "1,1,T", 160, {}),
     "root_branch": Entry(root_branch, "1,1,H,W", 32, {"H": 16, "W": 16}),
     "many_branches": Entry(many_branches, "1,1,T", 64, {}),
     "halve_loop": Entry(halve_loop, "1,1,T", 64, {}),

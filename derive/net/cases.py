@@ -76,7 +76,8 @@ Taken = list[tuple[Any, list[Tensor], list[Check]]]
 
 def _guard(node: Node, c: Check) -> str:
     """A check's node named by the cases node's module path and the inner node."""
-    return c.node if node.attrs.get("module", "") in c.node else f"{node.name}/{c.node}"
+    path = node.attrs.get("path", "")
+    return c.node if path and f"[{path}" in c.node else f"{node.name}/{c.node}"
 
 
 def rule(node: Node, inputs: list[Tensor | None]) -> tuple[list[Tensor], list[Check]]:
@@ -183,7 +184,7 @@ def _combine(dims: list[Any], whens: list[Any], plain: list[Any]) -> Any:
     dims = [sp.sympify(d) for d in dims]
     if all(d == dims[0] for d in dims):
         return dims[0]
-    pieces = [(d, w) for d, w in zip(dims[:-1], whens[:-1], strict=True)] + [(dims[-1], sp.true)]
+    pieces = [(d, _tidy(w)) for d, w in zip(dims[:-1], whens[:-1], strict=True)] + [(dims[-1], sp.true)]
     piecewise = sp.Piecewise(*pieces)
     if not isinstance(piecewise, sp.Piecewise):
         return piecewise
@@ -195,3 +196,15 @@ def _combine(dims: list[Any], whens: list[Any], plain: list[Any]) -> Any:
         if _valid(sp.Eq(piecewise, candidate)):
             return candidate
     return piecewise
+
+
+def _tidy(when: Any) -> Any:
+    """A condition without the conjuncts Z3 proves implied by the others (the same condition, read easily)."""
+    if not isinstance(when, sp.And):
+        return when
+    kept = list(when.args)
+    for c in list(kept):
+        rest = [k for k in kept if k is not c]
+        if rest and _valid(sp.Implies(sp.And(*rest), c)):
+            kept = rest
+    return sp.And(*kept)

@@ -25,6 +25,7 @@ HAND = [
     "flatten_linear",
     "misc",
     "pad_unet",
+    "shrink1d",
 ]
 #: BasicUNet's UpCat pads odd sizes in a Python branch on shapes: read per call, as cases
 LIBRARY = ["monai_unet", "monai_basicunet", "monai_dynunet", "monai_segresnet", "diffusers_unet2d"]

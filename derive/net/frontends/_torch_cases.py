@@ -53,31 +53,65 @@ def split(torch: Any, module: Any, x: Any, dims: tuple[int | str, ...], guards: 
     from . import torch as front
 
     paths = _instances(module, guards)
-    args = _arguments(torch, module, x, paths)
     dynamic = {i: Dim.AUTO for i, d in enumerate(dims) if isinstance(d, str)}
-    try:
-        ep = export(module, (x,), dynamic_shapes=(dynamic,), strict=False, preserve_module_call_signature=paths)
-    except Exception as e:  # export cannot keep the calls apart: one line
-        first = f"{type(e).__name__}: {e}".splitlines()[0]
-        raise DeriveError(f"torch.export could not capture the model with its module calls kept: {first}") from None
-    graph = front._graph(ep, dims, name)
+    empty = ""
+    # a call whose branch at the sample runs no op (an identity branch) leaves nothing to replace: another sample
+    for sample_x in _samples(torch, module, x, dims):
+        try:
+            ep = export(
+                module, (sample_x,), dynamic_shapes=(dynamic,), strict=False, preserve_module_call_signature=paths
+            )
+        except Exception as e:  # export cannot keep the calls apart: one line
+            first = f"{type(e).__name__}: {e}".splitlines()[0]
+            raise DeriveError(f"torch.export could not capture the model with its module calls kept: {first}") from None
+        graph = front._graph(ep, dims, name)
+        signatures = {e.fqn: e.signature for e in ep.module_call_graph}
+        calls = []
+        for path in paths:
+            sig = signatures.get(path)
+            if sig is None or any(f"{path}@" in fqn for fqn in signatures):
+                raise DeriveError(f"module '{path}' branches on its input size and is not called exactly once")
+            body = _body(ep, path)
+            if not any(n.name in body for n in graph.nodes):
+                empty = path
+                break
+            calls.append((min(i for i, n in enumerate(graph.nodes) if n.name in body), path, sig, body))
+        else:
+            break
+    else:
+        raise DeriveError(f"module '{empty}' branches on its input size and runs no op at any sample tried")
+    args = _arguments(torch, module, sample_x, paths)
     sample = _sample_values(torch, ep, dims)
-    signatures = {e.fqn: e.signature for e in ep.module_call_graph}
-    calls = []
-    for path in paths:
-        sig = signatures.get(path)
-        if sig is None or any(f"{path}@" in fqn for fqn in signatures):
-            raise DeriveError(f"module '{path}' branches on its input size and is not called exactly once")
-        body = _body(ep, path)
-        if not any(n.name in body for n in graph.nodes):
-            raise DeriveError(f"module '{path}' branches on its input size and runs no op at the sample")
-        calls.append((min(i for i, n in enumerate(graph.nodes) if n.name in body), path, sig, body))
     for _, path, sig, body in sorted(calls, key=lambda c: -c[0]):  # last first: earlier positions stay valid
         graph = _replace(graph, path, sig, body, type(module.get_submodule(path)).__name__)
     # each call's cases, first call first: the checks before a call are final when its cases are searched
     for path in sorted(paths, key=lambda p: _index(graph, p)):
         graph = _cases(torch, graph, path, module.get_submodule(path), args[path], sample)
     return graph
+
+
+def _samples(torch: Any, module: Any, x: Any, dims: tuple[int | str, ...]) -> Any:
+    """``x``, then up to :data:`_RETRIES` other inputs at which the model runs (all symbolic dims equal)."""
+    from . import torch as front
+
+    yield x
+    tried = 0
+    for v in front._SAMPLES:
+        shape = [v if isinstance(d, str) else d for d in dims]
+        if shape == list(x.shape) or tried >= _RETRIES:
+            continue
+        tried += 1
+        other = torch.randn(*shape)
+        try:
+            with torch.no_grad():
+                module(other)
+        except Exception:  # the model refuses this size: not a sample
+            continue
+        yield other
+
+
+#: other samples tried when a branching call runs no op at the first one
+_RETRIES = 4
 
 
 # ---------------------------------------------------------------- which module instances
