@@ -65,6 +65,10 @@ def split(torch: Any, module: Any, x: Any, dims: tuple[int | str, ...], guards: 
             first = f"{type(e).__name__}: {e}".splitlines()[0]
             raise DeriveError(f"torch.export could not capture the model with its module calls kept: {first}") from None
         graph = front._graph(ep, dims, name)
+        # every branch this export took in model code lies in a call read as cases (another sample may test more)
+        seen = _instances(module, front._branches(ep, dims))
+        if any(not any(p == q or p.startswith(q + ".") for q in paths) for p in seen):
+            raise DeriveError("the model branches on its input size in other modules at another sample")
         signatures = {e.fqn: e.signature for e in ep.module_call_graph}
         calls = []
         for path in paths:
@@ -285,7 +289,9 @@ def _cases(torch: Any, graph: Graph, path: str, mod: Any, args: tuple[Any, ...],
                 f"module '{path}' branches on its input size in more than {_MAX_CASES} ways: derive net does "
                 "not read it"
             )
-        cex = {p.symbols[k]: int(v) for k, v in (verdict.counterexample or {}).items() if k in p.symbols}
+        # a dim the claim does not mention is free: the sample's size
+        cex = {p.symbols[k]: int(v) for k, v in sample.items() if k in p.symbols}
+        cex.update({p.symbols[k]: int(v) for k, v in (verdict.counterexample or {}).items() if k in p.symbols})
         sizes = [tuple(int(evaluate(sp.sympify(d), cex)) for d in shape) for shape in shapes]
         where = ", ".join(f"{s.name} = {v}" for s, v in cex.items())
         new = tuple(torch.randn(*size, dtype=a.dtype) for a, size in zip(args, sizes, strict=True))
