@@ -142,12 +142,17 @@ def run_info(rows: list[dict]) -> dict:
     return info
 
 
+def row_args(row: dict) -> dict:
+    """A probe record's arguments as the model takes them: JSON lists back to per-axis tuples."""
+    return {key: tuple(v) if isinstance(v, list) else v for key, v in row["args"].items()}
+
+
 def module_predictor(module):
     """The usual ``predict``: a record's op picks ``conv_length`` or ``conv_transpose_length`` of the model module,
     called with the record's arguments (JSON lists become per-axis tuples, and tuple results lists again)."""
 
     def predict(row: dict):
-        args = {key: tuple(v) if isinstance(v, list) else v for key, v in row["args"].items()}
+        args = row_args(row)
         n = args.pop("n")
         fn = module.conv_length if row["op"] == "conv" else module.conv_transpose_length
         out = fn(n, **args)

@@ -5,17 +5,13 @@ from __future__ import annotations
 import pytest
 
 from derive.frameworks import keras as K
-from tests.conformance._harness import disagreements, probe
+from tests.conformance._harness import disagreements, probe, row_args
 
 pytestmark = pytest.mark.conformance
 
 
-def _t(v):
-    return tuple(v) if isinstance(v, list) else v
-
-
 def predict(row, kernels="eigen"):
-    a = {key: _t(v) for key, v in row["args"].items()}
+    a = row_args(row)
     op = row["op"]
     if op == "conv_shape":
         got = K.conv_length(a["n"], a["kernel_size"], a["strides"], a["padding"], a["dilation_rate"])

@@ -9,18 +9,14 @@ from __future__ import annotations
 import pytest
 
 from derive.frameworks import mxnet
-from tests.conformance._harness import disagreements, probe
+from tests.conformance._harness import disagreements, probe, row_args
 
 pytestmark = pytest.mark.conformance
 
 
-def _tuples(args: dict) -> dict:
-    return {key: tuple(v) if isinstance(v, list) else v for key, v in args.items()}
-
-
 def predict(row: dict):
     """The model's answer for one probe record (2-D records come back as lists)."""
-    args = _tuples(row["args"])
+    args = row_args(row)
     n = args.pop("n")
     if row["op"] == "conv":
         out = mxnet.conv_length(n, **args)
