@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import alignment
+from . import alignment, latex_text
 from .errors import DeriveError, FrameworkError, ParameterError
 from .explain import explain
 from .frameworks import jax, onnx, paddle
@@ -594,18 +594,7 @@ class SvgPrinter(FigurePrinter):
 
 
 _TEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\^{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\textasciitilde{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
+    **latex_text.SPECIAL,
     "⌈": r"$\lceil$",
     "⌉": r"$\rceil$",
     "⌊": r"$\lfloor$",

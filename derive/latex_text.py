@@ -38,7 +38,8 @@ _UNICODE = {
     "ö": r"\"o",
     "ü": r"\"u",
 }
-_SPECIAL = {
+#: the characters LaTeX treats specially (or sets wrongly in text), as text-mode commands
+SPECIAL = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
     "}": r"\}",
@@ -51,8 +52,8 @@ _SPECIAL = {
     "~": r"\textasciitilde{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
-    "|": r"\textbar{}",
 }
+_SPECIAL = {**SPECIAL, "|": r"\textbar{}"}
 
 
 def _char(c: str) -> str:
