@@ -757,10 +757,10 @@ def _nd_head(args: argparse.Namespace, rows: list[dict[str, Any]], found: list[A
 
 
 def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
-    from . import port as P
+    from .port import lines, port
 
     kwargs = {k: _plain(v) for k, v in _layer_kwargs(extra, f"{args.source} transposed convolution").items()}
-    p = P.port(args.source, args.target, source_backend=args.from_backend, target_backend=args.to_backend, **kwargs)
+    p = port(args.source, args.target, source_backend=args.from_backend, target_backend=args.to_backend, **kwargs)
     if args.json:
         print(
             _dumps(
@@ -786,7 +786,7 @@ def cmd_port(args: argparse.Namespace, extra: list[str]) -> int:
             )
         )
     else:
-        print("\n".join(P.lines(p)))
+        print("\n".join(lines(p)))
     return 0 if p.aligned else 1
 
 

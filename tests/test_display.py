@@ -8,10 +8,11 @@ import pytest
 import sympy as sp
 
 from derive import parsing
-from derive import port as P
 from derive.cli import main
 from derive.display import check_call, proposition_text
 from derive.explain import explain, lines
+from derive.port import lines as port_lines
+from derive.port import port
 from derive.prover import prove
 from derive.solve import solve, solve_every
 
@@ -31,9 +32,9 @@ def _results() -> list[tuple[str, object, str, str]]:
         ("solve", solve("torch", 4, 8, limit=2), "2+ families", "torch.nn.ConvTranspose1d(kernel_size=2, stride=2)"),
         ("solve every n", solve_every("torch", "2*n", limit=1), "1+ family",
          "torch.nn.ConvTranspose1d(kernel_size=2, stride=2)"),
-        ("port aligned", P.port("torch", "keras", kernel_size=4, stride=2, padding=1), "same samples: proved",
+        ("port aligned", port("torch", "keras", kernel_size=4, stride=2, padding=1), "same samples: proved",
          "keras.layers.Conv1DTranspose(kernel_size=4, strides=2, padding='same')"),
-        ("port length only", P.port("keras", "torch", kernel_size=3, strides=2, padding="same"), "same length only",
+        ("port length only", port("keras", "torch", kernel_size=3, strides=2, padding="same"), "same length only",
          "y = torch.nn.ConvTranspose1d(kernel_size=3, stride=2)(x)[..., :-1]"),
     ]  # fmt: skip
 
@@ -88,8 +89,8 @@ def test_str_is_what_the_command_line_prints(capsys):
     assert str(e) == "\n".join(lines(e))
     assert main(["solve", "torch", "--n", "4", "--out", "8", "--limit", "2"]) == 0
     assert str(solve("torch", 4, 8, limit=2)) == capsys.readouterr().out.strip()
-    p = P.port("keras", "torch", kernel_size=3, strides=2, padding="same")
-    assert str(p) == "\n".join(P.lines(p))
+    p = port("keras", "torch", kernel_size=3, strides=2, padding="same")
+    assert str(p) == "\n".join(port_lines(p))
     assert str(prove(sp.Eq(sp.floor(n / s), sp.ceiling(n / s)))) == "refuted: n=1, s=2"
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from derive import figures as F
+from derive import figures
 from derive.cli import main
 from derive.errors import FrameworkError, ParameterError
 
@@ -72,7 +72,7 @@ ROOT = Path(__file__).parent.parent
 )
 def test_taps_geometry(framework, n, kwargs, length, full, crop, cropped, zeros):
     """Each framework's call keeps the model's length from its crop: cropped and zero samples counted."""
-    t = F.taps(framework, n, **kwargs)
+    t = figures.taps(framework, n, **kwargs)
     assert (t.length, t.full, t.crop, t.cropped, t.zeros) == (length, full, crop, cropped, zeros)
     kept = [p for p in range(*t.span) if t.state(p) in ("kept", "zero")]
     assert len(kept) == t.length
@@ -81,7 +81,7 @@ def test_taps_geometry(framework, n, kwargs, length, full, crop, cropped, zeros)
 
 def test_dilated_taps_skip_samples():
     """With dilation 2 the taps of one input sit two samples apart and the full output is (n-1)s + d(k-1) + 1."""
-    t = F.taps("torch", 2, kernel_size=3, stride=1, dilation=2)
+    t = figures.taps("torch", 2, kernel_size=3, stride=1, dilation=2)
     assert t.full == 6 and [t.position(0, j) for j in range(3)] == [0, 2, 4]
     assert [t.hits(p) for p in range(t.full)] == [1, 1, 1, 1, 1, 1]
 
@@ -100,21 +100,21 @@ def test_dilated_taps_skip_samples():
 def test_taps_bad_input(framework, n, kwargs, error, match):
     """A call the picture cannot place, or the framework refuses, raises one clear error."""
     with pytest.raises(error, match=match):
-        F.taps(framework, n, **kwargs)
+        figures.taps(framework, n, **kwargs)
 
 
 def test_length_plot_shades_the_preimage():
     """The length plot's shaded range per n is the forward convolution's preimage; TF gives no length of its own."""
-    plot = F.length_plot("tensorflow", 2, kernel_size=3, strides=2, padding="VALID", ns=(1, 2, 3))
+    plot = figures.length_plot("tensorflow", 2, kernel_size=3, strides=2, padding="VALID", ns=(1, 2, 3))
     assert plot.accepted == ((3, 4), (5, 6), (7, 8)) and plot.given == (None, None, None)
-    torch = F.length_plot("torch", 2, kernel_size=3, stride=2, ns=(1, 2))
+    torch = figures.length_plot("torch", 2, kernel_size=3, stride=2, ns=(1, 2))
     assert torch.given == (3, 5) and torch.accepted == ((3, 4), (5, 6))
 
 
 def test_unknown_format_is_refused():
     """draw takes svg or tikz; anything else is bad input naming the parameter."""
     with pytest.raises(ParameterError, match="'format' must be one of svg, tikz"):
-        F.draw(F.taps("torch", 2, kernel_size=3), "png")
+        figures.draw(figures.taps("torch", 2, kernel_size=3), "png")
 
 
 # ---------------------------------------------------------------- golden files
@@ -128,14 +128,14 @@ GOLDEN_CASES = {
 
 
 def _figure(kind, framework, n, kwargs):
-    return F.taps(framework, n, **kwargs) if kind == "taps" else F.length_plot(framework, n, **kwargs)
+    return figures.taps(framework, n, **kwargs) if kind == "taps" else figures.length_plot(framework, n, **kwargs)
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
-@pytest.mark.parametrize("fmt", F.FORMATS)
+@pytest.mark.parametrize("fmt", figures.FORMATS)
 def test_golden_figures(name, fmt):
     """The SVG and TikZ of each golden case equal their files (DERIVE_UPDATE_GOLDEN=1 rewrites them)."""
-    text = F.draw(_figure(*GOLDEN_CASES[name]), fmt)
+    text = figures.draw(_figure(*GOLDEN_CASES[name]), fmt)
     path = GOLDEN / f"{name}.{'svg' if fmt == 'svg' else 'tex'}"
     if UPDATE:
         GOLDEN.mkdir(parents=True, exist_ok=True)
@@ -146,10 +146,10 @@ def test_golden_figures(name, fmt):
 
 def test_svg_is_well_formed_and_reproducible():
     """The SVG parses as XML, names its call in the title, and prints the same twice."""
-    fig = F.explain_figure("tensorflow", [2], [dict(kernel_size=3, strides=2, padding="VALID")])
-    svg = F.draw(fig, "svg")
+    fig = figures.explain_figure("tensorflow", [2], [dict(kernel_size=3, strides=2, padding="VALID")])
+    svg = figures.draw(fig, "svg")
     root = ET.fromstring(svg)
-    assert root.tag.endswith("svg") and F.draw(fig, "svg") == svg
+    assert root.tag.endswith("svg") and figures.draw(fig, "svg") == svg
     # both ends of TF's accepted output_shape range are drawn, then the length plot
     assert [type(p).__name__ for p in fig.panels] == ["Taps", "Taps", "LengthPlot"]
     assert [p.length for p in fig.panels[:2]] == [5, 6]
@@ -228,7 +228,7 @@ PROBE = textwrap.dedent(
 def test_taps_match_the_framework(framework, n, kwargs):
     """Ones through the real transposed convolution give, per output sample, the taps the figure puts there."""
     pytest.importorskip(framework)
-    t = F.taps(framework, n, **kwargs)
+    t = figures.taps(framework, n, **kwargs)
     arg = json.dumps([framework, n, kwargs, t.length])
     proc = subprocess.run([sys.executable, "-c", PROBE, arg], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]

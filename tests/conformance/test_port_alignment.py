@@ -13,7 +13,7 @@ from derive.errors import DeriveError
 from derive.inverse import space
 from derive.port import LENGTH_ONLY, SAME_SAMPLES
 
-from . import probe_alignment as P
+from . import probe_alignment
 from ._harness import probe
 
 pytestmark = pytest.mark.conformance
@@ -28,7 +28,7 @@ def runs(name: str) -> dict[str, dict]:
 
 def expected(name: str, cfg: dict, n: int) -> list[list[float]] | None:
     """What the window model says the layer outputs for each impulse (None: the model refuses or keeps no window)."""
-    fw, backend = P.split(name)
+    fw, backend = probe_alignment.split(name)
     inverse = space(fw, backend)
     args = {k: tuple(v) if isinstance(v, list) and k in ("pads",) else v for k, v in cfg.items()}
     if fw == "tensorflow" and isinstance(args["padding"], list):
@@ -48,7 +48,7 @@ def expected(name: str, cfg: dict, n: int) -> list[list[float]] | None:
     return [AL.kept(AL.full_output([float(i == b) for i in range(n)], w, s, d), win) for b in range(n)]
 
 
-@pytest.mark.parametrize("name", P.LIVE)
+@pytest.mark.parametrize("name", probe_alignment.LIVE)
 def test_windows_match_real_runs(name):
     """Each impulse response of the real layer is the window the model gives, sample for sample."""
     rows = runs(name)
@@ -68,11 +68,11 @@ def test_windows_match_real_runs(name):
 
 @functools.cache
 def ported() -> list:
-    return P.ports()
+    return probe_alignment.ports()
 
 
 def _output(name: str, cfg: dict, n: int):
-    row = runs(name).get(P.key(name, cfg, n))
+    row = runs(name).get(probe_alignment.key(name, cfg, n))
     assert row is not None, f"{name} did not run {cfg} at n={n}"
     return row.get("output")
 
@@ -87,24 +87,25 @@ def test_ports_match_real_runs():
     counts = {"samples": 0, "length": 0, "fix": 0}
     bad = []
     for src, dst, cfg, p in ported():
-        fw, backend = P.split(src)
+        fw, backend = probe_alignment.split(src)
         source_cfg = space(fw, backend).bind(cfg)
-        ns = [n for n in P.PORT_NS if _output(src, source_cfg, n) is not None]
+        ns = [n for n in probe_alignment.PORT_NS if _output(src, source_cfg, n) is not None]
         assert ns, f"{src} {cfg} ran at no n"
         if p.target is not None and p.alignment == SAME_SAMPLES:
             counts["samples"] += 1
             for n in ns:
-                if _output(src, source_cfg, n) != _output(dst, P.concrete(p.configuration, n), n):
+                if _output(src, source_cfg, n) != _output(dst, probe_alignment.concrete(p.configuration, n), n):
                     bad.append(f"{src} {cfg} -> {p.target}: same samples claimed, differ at n={n}")
         elif p.target is not None and p.alignment == LENGTH_ONLY and p.unmodelled is None:
             counts["length"] += 1
-            if all(_output(src, source_cfg, n) == _output(dst, P.concrete(p.configuration, n), n) for n in ns):
+            target_outputs = [_output(dst, probe_alignment.concrete(p.configuration, n), n) for n in ns]
+            if [_output(src, source_cfg, n) for n in ns] == target_outputs:
                 bad.append(f"{src} {cfg} -> {p.target}: length only claimed, the samples agree at every n run")
         if p.fix_configuration is not None:
             counts["fix"] += 1
             left, right = p.crop
             for n in ns:
-                y = _output(dst, P.concrete(p.fix_configuration, n), n)
+                y = _output(dst, probe_alignment.concrete(p.fix_configuration, n), n)
                 if y is None or _crop(y, left, right) != _output(src, source_cfg, n):
                     bad.append(f"{src} {cfg} -> {p.fix}: the fix differs at n={n}")
     print(json.dumps(counts))

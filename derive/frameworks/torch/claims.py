@@ -12,7 +12,7 @@ import sympy as sp
 from derive import families as F
 from derive.claims import Claim
 from derive.derivation import Derivation
-from derive.frameworks import torch as T
+from derive.frameworks import torch as TO
 from derive.script import main
 
 n, L, k, s, d = sp.symbols("n L k s d", integer=True, positive=True)
@@ -22,11 +22,11 @@ L0 = (n - 1) * s - 2 * p + K  # the length without output padding
 
 
 def forward(x):
-    return T.conv_length(x, kernel_size=k, stride=s, padding=p, dilation=d)
+    return TO.conv_length(x, kernel_size=k, stride=s, padding=p, dilation=d)
 
 
 def forward_accepts(x):
-    return F.holds(T.CONV1D, x, kernel_size=k, stride=s, padding=p, dilation=d)
+    return F.holds(TO.CONV1D, x, kernel_size=k, stride=s, padding=p, dilation=d)
 
 
 def args(v) -> str:
@@ -48,9 +48,9 @@ OUTPUT_PADDING = F.Pair(
     L=L,
     a=a,
     forward=forward,
-    transposed=lambda op: T.conv_transpose_length(n, k, s, p, 0 if op is None else op, d),
+    transposed=lambda op: TO.conv_transpose_length(n, k, s, p, 0 if op is None else op, d),
     accepts=lambda op: F.holds(
-        T.CONV_TRANSPOSE1D, n, kernel_size=k, stride=s, padding=p, output_padding=0 if op is None else op, dilation=d
+        TO.CONV_TRANSPOSE1D, n, kernel_size=k, stride=s, padding=p, output_padding=0 if op is None else op, dilation=d
     ),
     forward_accepts=forward_accepts,
     call=with_output_padding,
@@ -64,7 +64,7 @@ UNCHECKED = F.Pair(
         **OUTPUT_PADDING.__dict__,
         "mode": "output_padding, before the length check",
         "accepts": lambda op: F.holds(
-            T.CONV_TRANSPOSE1D,
+            TO.CONV_TRANSPOSE1D,
             n,
             exclude=("output length",),
             kernel_size=k,
@@ -83,9 +83,9 @@ OUTPUT_SIZE = F.Pair(
     L=L,
     a=X,
     forward=forward,
-    transposed=lambda size: L0 if size is None else T.conv_transpose_length(n, k, s, p, 0, d, output_size=size),
+    transposed=lambda size: L0 if size is None else TO.conv_transpose_length(n, k, s, p, 0, d, output_size=size),
     accepts=lambda size: F.holds(
-        T.CONV_TRANSPOSE1D, n, kernel_size=k, stride=s, padding=p, dilation=d, output_size=size
+        TO.CONV_TRANSPOSE1D, n, kernel_size=k, stride=s, padding=p, dilation=d, output_size=size
     ),
     forward_accepts=forward_accepts,
     call=with_output_size,
@@ -115,8 +115,8 @@ CLAIMS: list[Claim] = [
         expect="refuted",
         iff=sp.Lt(a, s),
         call=lambda v: (
-            f"{with_output_padding(v)} gives {T.conv_transpose_length(v['n'], v['k'], v['s'], v['p'], v['a'], v['d'])}"
-            f", but output_size accepts {T.accepted_lengths(v['n'], v['k'], v['s'], v['p'], v['d'])}"
+            f"{with_output_padding(v)} gives {TO.conv_transpose_length(v['n'], v['k'], v['s'], v['p'], v['a'], v['d'])}"
+            f", but output_size accepts {TO.accepted_lengths(v['n'], v['k'], v['s'], v['p'], v['d'])}"
         ),
         family="4 bijection",
         parameters=(n, k, s, p, d, a),

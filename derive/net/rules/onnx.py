@@ -13,7 +13,7 @@ import sympy as sp
 
 from ... import _arith as A
 from ...evaluate import evaluate
-from ...frameworks import onnx as F
+from ...frameworks import onnx as onnx_model
 from ..graph import Check, GraphError, Node, Tensor
 from . import register
 from .common import Values, axis, broadcast, check, ints, known, product, s
@@ -129,7 +129,7 @@ def _per_axis(node: Node, x: Tensor, w: Tensor, table: str, transpose: bool) -> 
     if isinstance(auto_pad, bytes):
         auto_pad = auto_pad.decode()
     pads = _attr(node, "pads")
-    table_ops = F.CONV_TRANSPOSE if transpose else F.CONV
+    table_ops = onnx_model.CONV_TRANSPOSE if transpose else onnx_model.CONV
     op = table_ops[_IMPL[table]]
     if transpose:
         kw["output_padding"] = list(_attr(node, "output_padding", [0] * rank))

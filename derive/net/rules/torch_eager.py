@@ -21,7 +21,7 @@ import sympy as sp
 
 from ...errors import FrameworkError
 from ...evaluate import evaluate
-from ...frameworks import torch as T
+from ...frameworks import torch as torch_model
 from ..graph import Check, GraphError, Node, Tensor
 from . import register
 from .common import Values, s
@@ -303,9 +303,9 @@ def _conv_message(kind: str, per_axis: list[dict[str, Any]]) -> Callable[[Values
         n = call.pop("n")
         try:
             if kind == "conv":
-                T.conv_length(n, api="functional", **call)
+                torch_model.conv_length(n, api="functional", **call)
             else:
-                T.conv_transpose_length(n, api="functional", **call)
+                torch_model.conv_transpose_length(n, api="functional", **call)
         except FrameworkError as e:
             return e.message
         return "the convolution refuses this size"
@@ -314,7 +314,7 @@ def _conv_message(kind: str, per_axis: list[dict[str, Any]]) -> Callable[[Values
 
 
 def _conv_checks(node: Node, kind: str, per_axis: list[dict[str, Any]]) -> list[Check]:
-    op = T.CONV1D_FUNCTIONAL if kind == "conv" else T.CONV_TRANSPOSE1D_FUNCTIONAL
+    op = torch_model.CONV1D_FUNCTIONAL if kind == "conv" else torch_model.CONV_TRANSPOSE1D_FUNCTIONAL
     message = _conv_message(kind, per_axis)
     conds = [op.conditions(a["n"], **{k: val for k, val in a.items() if k != "n"}) for a in per_axis]
     checks = []
@@ -362,10 +362,8 @@ def _conv(node: Node, x: Tensor, w: Tensor, stride: Any, padding: Any, dilation:
         for i in range(nd)
     ]
     checks = _channels(node, x, w, groups, False) + _conv_checks(node, "conv", per_axis)
-    lengths = [
-        T.CONV1D_FUNCTIONAL.length(T.CONV1D_FUNCTIONAL.bind(a["n"], {k: v for k, v in a.items() if k != "n"}))
-        for a in per_axis
-    ]
+    conv = torch_model.CONV1D_FUNCTIONAL
+    lengths = [conv.length(conv.bind(a["n"], {k: v for k, v in a.items() if k != "n"})) for a in per_axis]
     lead = x.shape[: x.rank - nd - 1]
     return Tensor((*lead, w.shape[0], *lengths)), checks
 
@@ -436,7 +434,7 @@ def _conv_transpose(
         }
         for i in range(nd)
     ]
-    ops = T.CONV_TRANSPOSE1D_FUNCTIONAL
+    ops = torch_model.CONV_TRANSPOSE1D_FUNCTIONAL
     checks = _channels(node, x, w, groups, True) + _conv_checks(node, "conv_transpose", per_axis)
     lengths = [ops.length(ops.bind(a["n"], {k: v for k, v in a.items() if k != "n"})) for a in per_axis]
     lead = x.shape[: x.rank - nd - 1]

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from derive.errors import FrameworkError, ParameterError
-from derive.frameworks import chainer as C
+from derive.frameworks import chainer as Ch
 from derive.frameworks import get
 
 # (n, kwargs, length) for F.convolution_1d
@@ -69,19 +69,19 @@ REFUSALS = [
 @pytest.mark.parametrize(("n", "kwargs", "length"), FORWARD)
 def test_forward_lengths(n, kwargs, length):
     """conv_length is get_conv_outsize, with and without cover_all."""
-    assert C.conv_length(n, **kwargs) == length
+    assert Ch.conv_length(n, **kwargs) == length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "length"), TRANSPOSED)
 def test_transposed_lengths(n, kwargs, length):
     """conv_transpose_length is get_deconv_outsize, or an accepted outsize."""
-    assert C.conv_transpose_length(n, **kwargs) == length
+    assert Ch.conv_transpose_length(n, **kwargs) == length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "op", "error", "message"), REFUSALS)
 def test_refusals_carry_chainer_messages(n, kwargs, op, error, message):
     """Refusals carry Chainer's assertion or type-check text."""
-    fn = C.conv_length if op == "conv" else C.conv_transpose_length
+    fn = Ch.conv_length if op == "conv" else Ch.conv_transpose_length
     with pytest.raises(FrameworkError) as info:
         fn(n, **kwargs)
     assert (info.value.error, info.value.message) == (error, message)
@@ -90,12 +90,12 @@ def test_refusals_carry_chainer_messages(n, kwargs, op, error, message):
 @pytest.mark.parametrize(("n", "k", "s", "p", "d"), [(3, 3, 2, 0, 1), (4, 2, 3, 1, 2), (2, 5, 1, 0, 1)])
 def test_accepted_outsizes_are_2s_minus_1_around_the_default(n, k, s, p, d):
     """accepted_lengths is [D-s+1, D+s-1] and exactly those outsizes (>= 0) are accepted."""
-    lo, hi = C.accepted_lengths(n, k, s, p, d)
-    default = C.conv_transpose_length(n, k, s, p, dilate=d)
+    lo, hi = Ch.accepted_lengths(n, k, s, p, d)
+    default = Ch.conv_transpose_length(n, k, s, p, dilate=d)
     assert (lo, hi) == (default - s + 1, default + s - 1)
     for out in range(max(0, lo - 3), hi + 4):
         try:
-            C.conv_transpose_length(n, k, s, p, outsize=out, dilate=d)
+            Ch.conv_transpose_length(n, k, s, p, outsize=out, dilate=d)
             assert lo <= out <= hi
         except FrameworkError:
             assert not lo <= out <= hi
@@ -105,17 +105,17 @@ def test_accepted_outsizes_are_2s_minus_1_around_the_default(n, k, s, p, d):
 def test_bad_arguments_are_parameter_errors(kwargs):
     """Arguments Chainer would only trip over inside numpy raise ParameterError."""
     with pytest.raises(ParameterError):
-        C.conv_transpose_length(3, **kwargs)
+        Ch.conv_transpose_length(3, **kwargs)
 
 
 def test_symbolic_matches_numeric():
     """With SymPy symbols the operations return expressions that agree with the numeric calls."""
     n, k, s, d, p = sp.symbols("n k s d p", integer=True)
-    fwd = C.CONVOLUTION_ND(n, ksize=k, stride=s, pad=p, dilate=d, cover_all=True)
-    tr = C.DECONVOLUTION_ND(n, ksize=k, stride=s, pad=p, dilate=d)
+    fwd = Ch.CONVOLUTION_ND(n, ksize=k, stride=s, pad=p, dilate=d, cover_all=True)
+    tr = Ch.DECONVOLUTION_ND(n, ksize=k, stride=s, pad=p, dilate=d)
     for nv, kv, sv, dv, pv in itertools.product(range(1, 6), range(1, 4), range(1, 4), (1, 2), (0, 1)):
         env = {n: nv, k: kv, s: sv, d: dv, p: pv}
-        for expr, fn, kw in ((fwd, C.conv_length, {"cover_all": True}), (tr, C.conv_transpose_length, {})):
+        for expr, fn, kw in ((fwd, Ch.conv_length, {"cover_all": True}), (tr, Ch.conv_transpose_length, {})):
             try:
                 want = fn(nv, kv, sv, pv, dilate=dv, **kw)
             except FrameworkError:
@@ -125,5 +125,5 @@ def test_symbolic_matches_numeric():
 
 def test_registry_and_provenance():
     """The module is registered and marks its operations as checked live."""
-    assert get("chainer") is C
-    assert {C.CONVOLUTION_ND.confirmed, C.DECONVOLUTION_ND.confirmed} == {"live"}
+    assert get("chainer") is Ch
+    assert {Ch.CONVOLUTION_ND.confirmed, Ch.DECONVOLUTION_ND.confirmed} == {"live"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from derive.frameworks import flax as F
+from derive.frameworks import flax as Fx
 from tests.conformance._harness import disagreements, probe
 
 pytestmark = pytest.mark.conformance
@@ -21,7 +21,7 @@ def predict(row):
         args["padding"] = tuple(p)
     elif isinstance(p, list):  # Flax takes (lo, hi) tuples inside the sequence; JSON made them lists
         args["padding"] = [tuple(x) if isinstance(x, list) else x for x in p]
-    fn = F.conv_length if row["op"] == "conv" else F.conv_transpose_length
+    fn = Fx.conv_length if row["op"] == "conv" else Fx.conv_transpose_length
     out = fn(n, **args)
     return list(out) if isinstance(out, tuple) else out
 

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from derive.errors import FrameworkError, ParameterError
-from derive.frameworks import flax as F
+from derive.frameworks import flax as Fx
 
 n_, k_, s_ = sp.symbols("n k s", integer=True, positive=True)
 
@@ -40,14 +40,14 @@ FORWARD = [
 STRING = "String padding is not implemented for transposed convolution using this op."
 REFUSALS = [
     (
-        lambda: F.conv_transpose_length(3, 3, 2, (1, 2)),
+        lambda: Fx.conv_transpose_length(3, 3, 2, (1, 2)),
         "Invalid padding format: (1, 2), should be str, int, or a sequence of len 1",
     ),
-    (lambda: F.conv_transpose_length(3, 3, 2, "CAUSAL"), STRING),
-    (lambda: F.conv_transpose_length(3, 3, 1, "CAUSAL"), "Unrecognized padding type: expected 'VALID', 'SAME', or"),
-    (lambda: F.conv_transpose_length(3, 3, 2, [(-6, 0)]), "Negative padding is larger than the size"),
-    (lambda: F.conv_length((3, 3), (3, 3), 1, "CAUSAL"), "Causal padding is only implemented for 1D convolutions."),
-    (lambda: F.conv_length(5, 3, 1, "CIRCULAR", input_dilation=2), STRING),
+    (lambda: Fx.conv_transpose_length(3, 3, 2, "CAUSAL"), STRING),
+    (lambda: Fx.conv_transpose_length(3, 3, 1, "CAUSAL"), "Unrecognized padding type: expected 'VALID', 'SAME', or"),
+    (lambda: Fx.conv_transpose_length(3, 3, 2, [(-6, 0)]), "Negative padding is larger than the size"),
+    (lambda: Fx.conv_length((3, 3), (3, 3), 1, "CAUSAL"), "Causal padding is only implemented for 1D convolutions."),
+    (lambda: Fx.conv_length(5, 3, 1, "CIRCULAR", input_dilation=2), STRING),
 ]
 
 
@@ -55,14 +55,14 @@ REFUSALS = [
 def test_transpose_lengths(n, k, s, padding, extra, expected):
     """ConvTranspose lengths match Flax (default SAME, ints as stretched-input pads, CIRCULAR n·s)."""
     kw = {} if padding is None else {"padding": padding}
-    assert F.conv_transpose_length(n, k, s, **kw, **extra) == expected
+    assert Fx.conv_transpose_length(n, k, s, **kw, **extra) == expected
 
 
 @pytest.mark.parametrize(("n", "k", "s", "padding", "extra", "expected"), FORWARD)
 def test_forward_lengths(n, k, s, padding, extra, expected):
     """Conv lengths match Flax, including its own CIRCULAR / REFLECT / CAUSAL padding."""
     kw = {} if padding is None else {"padding": padding}
-    assert F.conv_length(n, k, s, **kw, **extra) == expected
+    assert Fx.conv_length(n, k, s, **kw, **extra) == expected
 
 
 @pytest.mark.parametrize(("call", "message"), REFUSALS)
@@ -75,26 +75,26 @@ def test_refusals_carry_flax_messages(call, message):
 
 def test_nd_calls():
     """N-d: an int padding applies to every axis, a sequence gives one int or pair per axis."""
-    assert F.conv_transpose_length((5, 4), (3, 3), 2, [1, (0, 2)]) == (9, 7)
-    assert F.conv_transpose_length((5, 4), (3, 3), (2, 1), 1) == (9, 4)
-    assert F.conv_length((5, 4), (3, 2), (2, 1), "REFLECT") == (3, 4)
+    assert Fx.conv_transpose_length((5, 4), (3, 3), 2, [1, (0, 2)]) == (9, 7)
+    assert Fx.conv_transpose_length((5, 4), (3, 3), (2, 1), 1) == (9, 4)
+    assert Fx.conv_length((5, 4), (3, 2), (2, 1), "REFLECT") == (3, 4)
 
 
 def test_bad_input_is_a_parameter_error():
     """A non-integer kernel or padding value is derive's ParameterError."""
     with pytest.raises(ParameterError):
-        F.conv_transpose_length(3, 1.5, 2)
+        Fx.conv_transpose_length(3, 1.5, 2)
     with pytest.raises(ParameterError):
-        F.conv_transpose_length(3, 3, 2, [(0.5, 1)])
+        Fx.conv_transpose_length(3, 3, 2, [(0.5, 1)])
 
 
 @pytest.mark.parametrize("padding", ["SAME", "VALID", "CIRCULAR", 1, [(0, 2)]])
 def test_symbolic_transpose_matches_numeric(padding):
     """Symbolic ConvTranspose lengths substitute to the numeric ones wherever Flax accepts the call."""
-    expr = F.conv_transpose_length(n_, k_, s_, padding)
+    expr = Fx.conv_transpose_length(n_, k_, s_, padding)
     for n, k, s in itertools.product(range(1, 5), range(1, 5), range(1, 4)):
         try:
-            want = F.conv_transpose_length(n, k, s, padding)
+            want = Fx.conv_transpose_length(n, k, s, padding)
         except FrameworkError:
             continue
         assert expr.subs({n_: n, k_: k, s_: s}) == want
@@ -103,6 +103,6 @@ def test_symbolic_transpose_matches_numeric(padding):
 @pytest.mark.parametrize("padding", ["SAME", "VALID", "CIRCULAR", "CAUSAL", 2])
 def test_symbolic_forward_matches_numeric(padding):
     """Symbolic Conv lengths substitute to the numeric ones."""
-    expr = F.conv_length(n_, k_, s_, padding)
+    expr = Fx.conv_length(n_, k_, s_, padding)
     for n, k, s in itertools.product(range(1, 6), range(1, 5), range(1, 4)):
-        assert expr.subs({n_: n, k_: k, s_: s}) == F.conv_length(n, k, s, padding)
+        assert expr.subs({n_: n, k_: k, s_: s}) == Fx.conv_length(n, k, s, padding)

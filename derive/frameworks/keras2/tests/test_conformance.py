@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from derive.frameworks import keras2 as K
+from derive.frameworks import keras2 as K2
 from tests.conformance._harness import disagreements, probe, row_args
 
 pytestmark = pytest.mark.conformance
@@ -14,17 +14,17 @@ def predict(row, kernels="eigen"):
     a = row_args(row)
     op = row["op"]
     if op == "deconv_output_length":
-        return K.deconv_output_length(
+        return K2.deconv_output_length(
             a["n"], a["filter_size"], a["padding"], a["output_padding"], a["stride"], a["dilation"]
         )
     if op == "conv_output_length":
-        return K.conv_output_length(a["n"], a["filter_size"], a["padding"], a["stride"], a["dilation"])
+        return K2.conv_output_length(a["n"], a["filter_size"], a["padding"], a["stride"], a["dilation"])
     if op == "conv":
-        got = K.conv_length(
+        got = K2.conv_length(
             a["n"], a["kernel_size"], a["strides"], a["padding"], a["dilation_rate"], a["backend"], kernels
         )
     else:
-        got = K.conv_transpose_length(
+        got = K2.conv_transpose_length(
             a["n"],
             a["kernel_size"],
             a["strides"],
@@ -57,8 +57,8 @@ def test_probe_covers_every_refusal_class():
         "Expected the 2 dimensions of the `dilation_rate` argument",
         "Strides must be greater than output padding",
         "`strides > 1` not supported in conjunction with `dilation_rate > 1`",
-        K.CAUSAL_ONLY_CONV1D,
-        K.DOWNSAMPLING,
+        K2.CAUSAL_ONLY_CONV1D,
+        K2.DOWNSAMPLING,
         "AssertionError",
         'The `padding` argument must be a list/tuple or one of "valid"',
     ):

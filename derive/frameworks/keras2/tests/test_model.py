@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from derive.errors import FrameworkError, ParameterError
-from derive.frameworks import keras2 as K
+from derive.frameworks import keras2 as K2
 
 DECONV = [
     # (input_length, filter_size, padding, output_padding, stride, dilation, length)
@@ -26,7 +26,7 @@ DECONV = [
 @pytest.mark.parametrize(("n", "k", "padding", "op", "s", "d", "expected"), DECONV)
 def test_deconv_output_length(n, k, padding, op, s, d, expected):
     """The conv_utils helper, including 'full' padding."""
-    assert K.deconv_output_length(n, k, padding, op, s, d) == expected
+    assert K2.deconv_output_length(n, k, padding, op, s, d) == expected
 
 
 @pytest.mark.parametrize(
@@ -35,13 +35,13 @@ def test_deconv_output_length(n, k, padding, op, s, d, expected):
 )
 def test_conv_output_length(n, k, padding, s, d, expected):
     """The forward helper has no check: it may return 0 or a negative length."""
-    assert K.conv_output_length(n, k, padding, s, d) == expected
+    assert K2.conv_output_length(n, k, padding, s, d) == expected
 
 
 def test_helpers_assert_on_unknown_padding():
     """The helpers only ``assert`` the padding: an AssertionError without a message."""
     with pytest.raises(FrameworkError) as info:
-        K.deconv_output_length(3, 3, "causal")
+        K2.deconv_output_length(3, 3, "causal")
     assert (info.value.error, info.value.message) == ("AssertionError", "")
 
 
@@ -50,8 +50,8 @@ def test_helpers_assert_on_unknown_padding():
 )
 def test_classic_deconv_length(args, expected):
     """Classic Keras 2.x ``deconv_length`` (dim_size, stride_size, kernel_size, padding, ...) is code-read."""
-    assert K.deconv_length(*args) == expected
-    assert K.DECONV_LENGTH.confirmed == "code-read"
+    assert K2.deconv_length(*args) == expected
+    assert K2.DECONV_LENGTH.confirmed == "code-read"
 
 
 LAYER = [
@@ -70,10 +70,10 @@ def test_conv1d_transpose(n, k, s, padding, op, d, shape, call):
     """compute_output_shape is the helper's length; the real call also needs TF to accept it."""
     for backend, expected in ((None, shape), ("tensorflow", call)):
         if isinstance(expected, int):
-            assert K.conv_transpose_length(n, k, s, padding, op, d, backend) == expected
+            assert K2.conv_transpose_length(n, k, s, padding, op, d, backend) == expected
             continue
         with pytest.raises(FrameworkError) as info:
-            K.conv_transpose_length(n, k, s, padding, op, d, backend)
+            K2.conv_transpose_length(n, k, s, padding, op, d, backend)
         assert expected in info.value.message
 
 
@@ -92,19 +92,19 @@ LAYER_REFUSALS = [
         'The `padding` argument must be a list/tuple or one of "valid", "same" (or "causal", only for `Conv1D). '
         "Received: full",
     ),
-    (dict(n=(3, 3), kernel_size=3, padding="causal"), K.CAUSAL_ONLY_CONV1D),
+    (dict(n=(3, 3), kernel_size=3, padding="causal"), K2.CAUSAL_ONLY_CONV1D),
     (dict(n=(3, 3), kernel_size=3, strides=(1, 2), output_padding=(0, 2)), "output_padding=(0, 2)."),
 ]
 
 
 @pytest.mark.parametrize(("kwargs", "message"), LAYER_REFUSALS)
-@pytest.mark.parametrize("backend", K.BACKENDS)
+@pytest.mark.parametrize("backend", K2.BACKENDS)
 def test_layer_refusals(kwargs, message, backend):
     """The layers' own checks, in tf.keras' order (strides with dilation before output_padding)."""
     kwargs = dict(kwargs)
     n = kwargs.pop("n")
     with pytest.raises(FrameworkError) as info:
-        K.conv_transpose_length(n, backend=backend, **kwargs)
+        K2.conv_transpose_length(n, backend=backend, **kwargs)
     assert message in info.value.message
 
 
@@ -123,10 +123,10 @@ ATROUS = [
 def test_conv2d_transpose_dilated(n, k, padding, op, d, expected):
     """The dilated 2-D path works on CPU but needs the padded input to divide by the rate."""
     if isinstance(expected, tuple):
-        assert K.conv_transpose_length(n, k, 1, padding, op, d, "tensorflow") == expected
+        assert K2.conv_transpose_length(n, k, 1, padding, op, d, "tensorflow") == expected
         return
     with pytest.raises(FrameworkError) as info:
-        K.conv_transpose_length(n, k, 1, padding, op, d, "tensorflow")
+        K2.conv_transpose_length(n, k, 1, padding, op, d, "tensorflow")
     assert expected in info.value.message
 
 
@@ -141,24 +141,24 @@ def test_conv2d_transpose_dilated(n, k, padding, op, d, expected):
 )
 def test_forward_length(n, k, s, padding, d, expected):
     """Conv1D/Conv2D compute_output_shape: 0 passes."""
-    assert K.conv_length(n, k, s, padding, d) == expected
+    assert K2.conv_length(n, k, s, padding, d) == expected
 
 
 def test_forward_negative_is_refused():
     """A negative forward length is refused (the message names the layer, so only its start is modelled)."""
     with pytest.raises(FrameworkError) as info:
-        K.conv_length(2, 5, 2)
-    assert info.value.message == K.DOWNSAMPLING
+        K2.conv_length(2, 5, 2)
+    assert info.value.message == K2.DOWNSAMPLING
 
 
 @pytest.mark.parametrize(
     ("call", "parameter"),
     [
-        (lambda: K.conv_transpose_length(0, 3), "n"),
-        (lambda: K.conv_transpose_length(3, 3, output_padding=-1), "output_padding"),
-        (lambda: K.conv_transpose_length(3, 3, backend="jax"), "backend"),
-        (lambda: K.conv_transpose_length((3, 3, 3), 3), "n"),
-        (lambda: K.deconv_output_length(3, 3, 7), "padding"),
+        (lambda: K2.conv_transpose_length(0, 3), "n"),
+        (lambda: K2.conv_transpose_length(3, 3, output_padding=-1), "output_padding"),
+        (lambda: K2.conv_transpose_length(3, 3, backend="jax"), "backend"),
+        (lambda: K2.conv_transpose_length((3, 3, 3), 3), "n"),
+        (lambda: K2.deconv_output_length(3, 3, 7), "padding"),
     ],
 )
 def test_bad_input_is_a_parameter_error(call, parameter):
@@ -175,23 +175,23 @@ GRID = list(itertools.product(range(0, 6), range(1, 6), range(1, 5), range(1, 3)
 @pytest.mark.parametrize(("padding", "with_op"), list(itertools.product(("valid", "same", "full"), (False, True))))
 def test_symbolic_helper_matches_numeric(padding, with_op):
     """deconv_output_length with SymPy symbols, substituted, equals the numeric helper."""
-    expr = K.deconv_output_length(n, k, padding, op if with_op else None, s, d)
+    expr = K2.deconv_output_length(n, k, padding, op if with_op else None, s, d)
     assert isinstance(expr, sp.Expr)
     for nv, kv, sv, dv, ov in GRID:
-        want = K.deconv_output_length(nv, kv, padding, ov if with_op else None, sv, dv)
+        want = K2.deconv_output_length(nv, kv, padding, ov if with_op else None, sv, dv)
         assert expr.subs({n: nv, k: kv, s: sv, d: dv, op: ov}) == want
 
 
 @pytest.mark.parametrize("padding", ["same", "valid"])
 def test_symbolic_layer_conditions_decide_the_tf_call(padding):
     """Conv1DTranspose's conditions on TF (output_padding 0, stride 1), substituted, match the numeric call."""
-    conds = K.CONV_TRANSPOSE.conditions(
+    conds = K2.CONV_TRANSPOSE.conditions(
         n, kernel_size=k, strides=1, padding=padding, output_padding=0, backend="tensorflow"
     )
     for nv, kv in itertools.product(range(1, 6), range(1, 6)):
         holds = all(bool(sp.sympify(c.predicate).subs({n: nv, k: kv})) for c in conds)
         try:
-            K.conv_transpose_length(nv, kv, 1, padding, 0, 1, "tensorflow")
+            K2.conv_transpose_length(nv, kv, 1, padding, 0, 1, "tensorflow")
             ok = True
         except FrameworkError:
             ok = False

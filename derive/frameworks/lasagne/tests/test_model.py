@@ -9,7 +9,7 @@ import sympy as sp
 
 from derive.errors import FrameworkError, ParameterError
 from derive.frameworks import get
-from derive.frameworks import lasagne as L
+from derive.frameworks import lasagne as Las
 
 # (n, kwargs, length) for Conv2DLayer along one axis
 FORWARD = [
@@ -85,19 +85,19 @@ REFUSALS = [
 @pytest.mark.parametrize(("n", "kwargs", "length"), FORWARD)
 def test_forward_lengths(n, kwargs, length):
     """conv_length is Lasagne's conv_output_length."""
-    assert L.conv_length(n, **kwargs) == length
+    assert Las.conv_length(n, **kwargs) == length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "length"), TRANSPOSED)
 def test_transposed_lengths(n, kwargs, length):
     """conv_transpose_length is conv_input_length, or an accepted output_size."""
-    assert L.conv_transpose_length(n, **kwargs) == length
+    assert Las.conv_transpose_length(n, **kwargs) == length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "op", "error", "message"), REFUSALS)
 def test_refusals_carry_theano_messages(n, kwargs, op, error, message):
     """Refusals carry Lasagne's or Theano's exception class and first message line."""
-    fn = L.conv_length if op == "conv" else L.conv_transpose_length
+    fn = Las.conv_length if op == "conv" else Las.conv_transpose_length
     with pytest.raises(FrameworkError) as info:
         fn(n, **kwargs)
     assert (info.value.error, info.value.message) == (error, message)
@@ -105,8 +105,8 @@ def test_refusals_carry_theano_messages(n, kwargs, op, error, message):
 
 def test_accepted_output_sizes():
     """accepted_lengths is [max(1, L0), L0 + s - 1], the forward rule's preimage of n."""
-    assert L.accepted_lengths(3, 3, stride=2) == (7, 8)
-    assert L.accepted_lengths(1, 3, stride=3, crop="full") == (1, 1)
+    assert Las.accepted_lengths(3, 3, stride=2) == (7, 8)
+    assert Las.accepted_lengths(1, 3, stride=3, crop="full") == (1, 1)
 
 
 @pytest.mark.parametrize(
@@ -115,17 +115,17 @@ def test_accepted_output_sizes():
 def test_bad_arguments_are_parameter_errors(kwargs):
     """Arguments outside derive's domain raise ParameterError."""
     with pytest.raises(ParameterError):
-        L.conv_transpose_length(3, **kwargs)
+        Las.conv_transpose_length(3, **kwargs)
 
 
 def test_symbolic_matches_numeric():
     """With SymPy symbols the operations return expressions that agree with the numeric calls."""
     n, k, s, p = sp.symbols("n k s p", integer=True)
-    fwd = L.CONV2D_LAYER(n, filter_size=k, stride=s, pad=p)
-    tr = L.TRANSPOSED_CONV2D_LAYER(n, filter_size=k, stride=s, crop=p)
+    fwd = Las.CONV2D_LAYER(n, filter_size=k, stride=s, pad=p)
+    tr = Las.TRANSPOSED_CONV2D_LAYER(n, filter_size=k, stride=s, crop=p)
     for nv, kv, sv, pv in itertools.product(range(1, 7), range(1, 5), range(1, 4), (0, 1, 2)):
         env = {n: nv, k: kv, s: sv, p: pv}
-        for expr, fn in ((fwd, L.conv_length), (tr, L.conv_transpose_length)):
+        for expr, fn in ((fwd, Las.conv_length), (tr, Las.conv_transpose_length)):
             try:
                 want = fn(nv, kv, sv, pv)
             except FrameworkError:
@@ -135,7 +135,7 @@ def test_symbolic_matches_numeric():
 
 def test_registry_and_provenance():
     """The module is registered and marks its operations as checked live."""
-    assert get("lasagne") is L
-    assert {L.CONV2D_LAYER.confirmed, L.TRANSPOSED_CONV2D_LAYER.confirmed} == {
+    assert get("lasagne") is Las
+    assert {Las.CONV2D_LAYER.confirmed, Las.TRANSPOSED_CONV2D_LAYER.confirmed} == {
         "live, outside CI (Lasagne 0.2.dev1 at 5d3c63cb is on no package registry)"
     }

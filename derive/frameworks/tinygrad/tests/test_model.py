@@ -9,7 +9,7 @@ import sympy as sp
 
 from derive.errors import FrameworkError, ParameterError
 from derive.frameworks import get
-from derive.frameworks import tinygrad as T
+from derive.frameworks import tinygrad as TG
 
 KERNEL_ASSERT = "kernel size cannot be greater than actual input size"
 
@@ -81,19 +81,19 @@ REFUSALS = [
 
 
 def _fn(op: str):
-    return T.conv_length if op == "conv" else T.conv_transpose_length
+    return TG.conv_length if op == "conv" else TG.conv_transpose_length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "length"), FORWARD)
 def test_forward_lengths(n, kwargs, length):
     """conv_length gives tinygrad's ceil((n + lo + hi - d(k-1))/s)."""
-    assert T.conv_length(n, **kwargs) == length
+    assert TG.conv_length(n, **kwargs) == length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "length"), TRANSPOSED)
 def test_transposed_lengths(n, kwargs, length):
     """conv_transpose_length gives (n-1)s + K - lo - hi + output_padding, output_padding unchecked."""
-    assert T.conv_transpose_length(n, **kwargs) == length
+    assert TG.conv_transpose_length(n, **kwargs) == length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "op", "error", "message"), REFUSALS)
@@ -111,23 +111,23 @@ def test_refusals_carry_tinygrad_messages(n, kwargs, op, error, message):
 def test_bad_arguments_are_parameter_errors(kwargs):
     """Out-of-domain arguments tinygrad would crash on raise ParameterError, not a length."""
     with pytest.raises(ParameterError):
-        T.conv_transpose_length(4, **kwargs)
+        TG.conv_transpose_length(4, **kwargs)
 
 
 def test_symbolic_matches_numeric():
     """With SymPy symbols the operations return expressions that agree with the numeric calls."""
     n, k, s, d, p, a = sp.symbols("n k s d p a", integer=True)
-    fwd = T.CONV2D(n, kernel_size=k, stride=s, dilation=d, padding=p)
-    tr = T.CONV_TRANSPOSE2D(n, kernel_size=k, stride=s, dilation=d, padding=p, output_padding=a)
+    fwd = TG.CONV2D(n, kernel_size=k, stride=s, dilation=d, padding=p)
+    tr = TG.CONV_TRANSPOSE2D(n, kernel_size=k, stride=s, dilation=d, padding=p, output_padding=a)
     assert isinstance(fwd, sp.Expr) and isinstance(tr, sp.Expr)
     for nv, kv, sv, dv, pv, av in itertools.product(range(1, 6), range(1, 4), range(1, 4), (1, 2), (0, 1), (0, 3)):
         env = {n: nv, k: kv, s: sv, d: dv, p: pv, a: av}
         try:
-            assert int(fwd.subs(env)) == T.conv_length(nv, kv, sv, dv, pv)
+            assert int(fwd.subs(env)) == TG.conv_length(nv, kv, sv, dv, pv)
         except FrameworkError:
             pass
         try:
-            assert int(tr.subs(env)) == T.conv_transpose_length(nv, kv, sv, dv, pv, av)
+            assert int(tr.subs(env)) == TG.conv_transpose_length(nv, kv, sv, dv, pv, av)
         except FrameworkError:
             pass
 
@@ -135,12 +135,12 @@ def test_symbolic_matches_numeric():
 def test_symbolic_conditions_are_sympy_booleans():
     """conditions() states the shrink and kernel requirements as SymPy relations with tinygrad's messages."""
     n, k, s = sp.symbols("n k s", integer=True, positive=True)
-    conds = T.CONV_TRANSPOSE2D.conditions(n, kernel_size=k, stride=s)
+    conds = TG.CONV_TRANSPOSE2D.conditions(n, kernel_size=k, stride=s)
     assert [c.message for c in conds][1] == KERNEL_ASSERT
     assert all(isinstance(c.predicate, sp.Basic) or c.predicate is True for c in conds)
 
 
 def test_registry_and_provenance():
     """The module is registered and marks both operations as checked live."""
-    assert get("tinygrad") is T
-    assert {T.CONV2D.confirmed, T.CONV_TRANSPOSE2D.confirmed} == {"live"}
+    assert get("tinygrad") is TG
+    assert {TG.CONV2D.confirmed, TG.CONV_TRANSPOSE2D.confirmed} == {"live"}

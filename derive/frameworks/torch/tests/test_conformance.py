@@ -7,7 +7,7 @@ import re
 import pytest
 
 from derive.errors import FrameworkError, ParameterError
-from derive.frameworks import torch as T
+from derive.frameworks import torch as TO
 from tests.conformance._harness import disagreements, probe
 
 pytestmark = pytest.mark.conformance
@@ -27,9 +27,9 @@ def predict(row: dict):
     api = "module" if op[0].isupper() else "functional"
     base = re.sub(r"\d+d$", "", op).lower()
     if base == "conv":
-        got = T.conv_length(n, api=api, **args)
+        got = TO.conv_length(n, api=api, **args)
     elif base in ("conv_transpose", "convtranspose"):
-        got = T.conv_transpose_length(n, api=api, **args)
+        got = TO.conv_transpose_length(n, api=api, **args)
     else:
         raise AssertionError(f"unknown op {op}")
     return list(got) if isinstance(got, tuple) else got

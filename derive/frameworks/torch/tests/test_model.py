@@ -11,7 +11,7 @@ import sympy as sp
 from derive import lengths
 from derive.errors import FrameworkError, ParameterError
 from derive.frameworks import get
-from derive.frameworks import torch as T
+from derive.frameworks import torch as TO
 
 OP_RULE_1D = (
     "output padding must be smaller than either stride or dilation, but got output_padding_height: 0 "
@@ -331,18 +331,18 @@ ND_REFUSALS = [
 
 # calls outside the model: (function, args, kwargs, parameter named in the ParameterError)
 OUTSIDE = [
-    (T.conv_length, (3,), {"kernel_size": 0}, "kernel_size"),
-    (T.conv_transpose_length, (-1,), {"kernel_size": 3}, "n"),
-    (T.conv_length, (3.0,), {"kernel_size": 3}, "n"),
-    (T.conv_length, (3,), {"kernel_size": True}, "kernel_size"),
-    (T.conv_length, (3,), {"kernel_size": 3, "padding": 1.5}, "padding"),
-    (T.conv_length, (3,), {"kernel_size": 3, "padding": "same", "dilation": -1}, "dilation"),
-    (T.conv_length, (3,), {"kernel_size": 3, "api": "jit"}, "api"),
-    (T.conv_transpose_length, (3,), {"kernel_size": 3, "output_size": 5, "api": "functional"}, "output_size"),
-    (T.conv_transpose_length, (3,), {"kernel_size": 3, "padding": ""}, "padding"),
-    (T.conv_transpose_length, (20481,), {"kernel_size": 3, "dilation": 0}, "dilation"),
-    (T.conv_length, ((3, 4),), {"kernel_size": (3, 3, 3)}, "arguments"),
-    (T.conv_length, ((3, 4, 5, 6),), {"kernel_size": 1}, "arguments"),
+    (TO.conv_length, (3,), {"kernel_size": 0}, "kernel_size"),
+    (TO.conv_transpose_length, (-1,), {"kernel_size": 3}, "n"),
+    (TO.conv_length, (3.0,), {"kernel_size": 3}, "n"),
+    (TO.conv_length, (3,), {"kernel_size": True}, "kernel_size"),
+    (TO.conv_length, (3,), {"kernel_size": 3, "padding": 1.5}, "padding"),
+    (TO.conv_length, (3,), {"kernel_size": 3, "padding": "same", "dilation": -1}, "dilation"),
+    (TO.conv_length, (3,), {"kernel_size": 3, "api": "jit"}, "api"),
+    (TO.conv_transpose_length, (3,), {"kernel_size": 3, "output_size": 5, "api": "functional"}, "output_size"),
+    (TO.conv_transpose_length, (3,), {"kernel_size": 3, "padding": ""}, "padding"),
+    (TO.conv_transpose_length, (20481,), {"kernel_size": 3, "dilation": 0}, "dilation"),
+    (TO.conv_length, ((3, 4),), {"kernel_size": (3, 3, 3)}, "arguments"),
+    (TO.conv_length, ((3, 4, 5, 6),), {"kernel_size": 1}, "arguments"),
 ]
 
 
@@ -353,38 +353,38 @@ def _refusal(call) -> FrameworkError:
 
 
 @pytest.mark.parametrize(("n", "kwargs", "length"), [c for c in FORWARD if c[2] is not None])
-@pytest.mark.parametrize("api", T.APIS)
+@pytest.mark.parametrize("api", TO.APIS)
 def test_conv_length(n, kwargs, length, api):
     """Forward lengths are ⌊(n + lo + hi − d(k−1) − 1)/s⌋ + 1 for modules and functionals alike."""
-    assert T.conv_length(n, api=api, **kwargs) == length
+    assert TO.conv_length(n, api=api, **kwargs) == length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "api", "error", "message"), FORWARD_REFUSALS)
 def test_conv_refusals(n, kwargs, api, error, message):
     """Forward refusals carry torch's class and text, first failing check first."""
-    e = _refusal(lambda: T.conv_length(n, api=api, **kwargs))
+    e = _refusal(lambda: TO.conv_length(n, api=api, **kwargs))
     assert (e.framework, e.error) == ("torch", error)
     assert message in e.message
 
 
 @pytest.mark.parametrize(("n", "kwargs", "length"), TRANSPOSED)
-@pytest.mark.parametrize("api", T.APIS)
+@pytest.mark.parametrize("api", TO.APIS)
 def test_conv_transpose_length(n, kwargs, length, api):
     """Transposed lengths are (n−1)s − 2p + d(k−1) + output_padding + 1."""
-    assert T.conv_transpose_length(n, api=api, **kwargs) == length
+    assert TO.conv_transpose_length(n, api=api, **kwargs) == length
 
 
 @pytest.mark.parametrize(("n", "kwargs", "api", "error", "message"), TRANSPOSED_REFUSALS)
 def test_conv_transpose_refusals(n, kwargs, api, error, message):
     """Transposed refusals carry torch's class and text (1-D messages show the fake height axis)."""
-    e = _refusal(lambda: T.conv_transpose_length(n, api=api, **kwargs))
+    e = _refusal(lambda: TO.conv_transpose_length(n, api=api, **kwargs))
     assert e.error == error
     assert message in e.message
 
 
 def test_output_size_ignores_output_padding():
     """With output_size the module's own output_padding attribute is ignored (even an invalid one)."""
-    assert T.conv_transpose_length(3, 3, stride=2, output_padding=5, output_size=8) == 8
+    assert TO.conv_transpose_length(3, 3, stride=2, output_padding=5, output_size=8) == 8
 
 
 @pytest.mark.parametrize(
@@ -400,7 +400,7 @@ def test_output_size_ignores_output_padding():
 )
 def test_accepted_lengths(n, kwargs, interval):
     """accepted_lengths is every output_size the module returns unchanged."""
-    assert T.accepted_lengths(n, **kwargs) == interval
+    assert TO.accepted_lengths(n, **kwargs) == interval
 
 
 def test_accepted_lengths_agree_with_the_module_call():
@@ -408,12 +408,12 @@ def test_accepted_lengths_agree_with_the_module_call():
     for n, k, s, p, d in itertools.product(range(1, 5), range(1, 4), range(1, 4), range(0, 4), range(1, 3)):
         L0 = (n - 1) * s - 2 * p + d * (k - 1) + 1
         try:
-            lo, hi = T.accepted_lengths(n, k, s, p, d)
+            lo, hi = TO.accepted_lengths(n, k, s, p, d)
         except FrameworkError:
             lo, hi = 1, 0
         for size in range(L0 - 2, L0 + s + 2):
             try:
-                got = T.conv_transpose_length(n, k, s, p, 0, d, output_size=size)
+                got = TO.conv_transpose_length(n, k, s, p, 0, d, output_size=size)
             except FrameworkError:
                 got = None
             assert (got == size) == (lo <= size <= hi), (n, k, s, p, d, size)
@@ -429,20 +429,20 @@ def test_accepted_lengths_agree_with_the_module_call():
 )
 def test_accepted_lengths_refuse_when_nothing_is_accepted(n, kwargs, message):
     """When no output_size works, accepted_lengths raises what torch says for output_size = L0."""
-    assert message in _refusal(lambda: T.accepted_lengths(n, **kwargs)).message
+    assert message in _refusal(lambda: TO.accepted_lengths(n, **kwargs)).message
 
 
 @pytest.mark.parametrize(("kind", "n", "kwargs", "result"), ND)
 def test_per_axis_tuples(kind, n, kwargs, result):
     """Per-axis tuples give the 2-D/3-D lengths, each axis by the 1-D rule."""
-    fn = T.conv_length if kind == "conv" else T.conv_transpose_length
+    fn = TO.conv_length if kind == "conv" else TO.conv_transpose_length
     assert fn(n, **kwargs) == result
 
 
 @pytest.mark.parametrize(("kind", "n", "kwargs", "message"), ND_REFUSALS)
 def test_per_axis_refusals(kind, n, kwargs, message):
     """N-d refusals use torch's N-d texts (one entry per axis, 'x'-joined or per-axis fields)."""
-    fn = T.conv_length if kind == "conv" else T.conv_transpose_length
+    fn = TO.conv_length if kind == "conv" else TO.conv_transpose_length
     assert message in _refusal(lambda: fn(n, **kwargs)).message
 
 
@@ -459,18 +459,18 @@ def test_outside_the_model(fn, args, kwargs, parameter):
 )
 def test_same_padding(kernel_size, dilation, split):
     """'same' pads ⌊d(k−1)/2⌋ on the left and the rest on the right."""
-    assert T.same_padding(7, kernel_size, dilation=dilation) == split
+    assert TO.same_padding(7, kernel_size, dilation=dilation) == split
 
 
 def test_same_padding_is_the_generic_split():
     """Torch's 'same' split equals derive.lengths.same_padding (stride 1, extra at the end)."""
     for n, k, d in itertools.product(range(1, 9), range(1, 6), range(1, 4)):
-        assert T.same_padding(n, k, 1, d) == lengths.same_padding(n, k, 1, d, extra="end")
+        assert TO.same_padding(n, k, 1, d) == lengths.same_padding(n, k, 1, d, extra="end")
 
 
 def test_same_padding_refuses_strides():
     """'same' with a stride other than 1 raises torch's RuntimeError."""
-    e = _refusal(lambda: T.same_padding(7, 3, stride=2))
+    e = _refusal(lambda: TO.same_padding(7, 3, stride=2))
     assert (e.error, e.message) == ("RuntimeError", "padding='same' is not supported for strided convolutions")
 
 
@@ -478,7 +478,7 @@ def test_forward_matches_generic_model():
     """Where torch accepts, its forward length is derive.lengths.conv_length's."""
     for n, k, s, p, d in itertools.product(range(1, 9), range(1, 6), range(1, 5), range(0, 4), range(1, 4)):
         try:
-            got = T.conv_length(n, k, s, p, d)
+            got = TO.conv_length(n, k, s, p, d)
         except FrameworkError:
             continue
         assert got == lengths.conv_length(n, k, s, d, p)
@@ -489,7 +489,7 @@ def test_transposed_matches_generic_model():
     for n, k, s, p, d in itertools.product(range(1, 9), range(1, 6), range(1, 5), range(0, 4), range(1, 4)):
         for op in range(max(s, d)):
             try:
-                got = T.conv_transpose_length(n, k, s, p, op, d)
+                got = TO.conv_transpose_length(n, k, s, p, op, d)
             except FrameworkError:
                 continue
             assert got == lengths.transposed_length(n, k, s, d, p, op)
@@ -509,7 +509,7 @@ GRID = list(itertools.product(range(1, 6), range(1, 4), range(1, 4), range(0, 3)
 )
 def test_symbolic_calls_equal_numeric_calls(kind, kwargs):
     """A SymPy call returns an expression whose value is the numeric call's, wherever torch accepts."""
-    fn = T.conv_length if kind == "conv" else T.conv_transpose_length
+    fn = TO.conv_length if kind == "conv" else TO.conv_transpose_length
     expr = fn(N, **kwargs)
     assert isinstance(expr, sp.Basic)
     for n, k, s, p, d in GRID:
@@ -525,7 +525,7 @@ def test_symbolic_calls_equal_numeric_calls(kind, kwargs):
 
 def test_symbolic_conditions_decide_numeric_refusals():
     """Operation.conditions gives SymPy predicates that are false exactly where the numeric call refuses."""
-    conditions = T.CONV_TRANSPOSE1D_FUNCTIONAL.conditions(
+    conditions = TO.CONV_TRANSPOSE1D_FUNCTIONAL.conditions(
         N, kernel_size=K, stride=S, padding=P, output_padding=OP, dilation=D
     )
     assert [c.requirement.rule for c in conditions][-2:] == [
@@ -540,7 +540,7 @@ def test_symbolic_conditions_decide_numeric_refusals():
                 for c in conditions
             )
             try:
-                T.conv_transpose_length(n, k, s, p, a, d, api="functional")
+                TO.conv_transpose_length(n, k, s, p, a, d, api="functional")
                 refused = False
             except FrameworkError:
                 refused = True
@@ -549,8 +549,8 @@ def test_symbolic_conditions_decide_numeric_refusals():
 
 def test_symbolic_output_size_and_interval():
     """The module with a symbolic output_size returns it; accepted_lengths returns SymPy bounds."""
-    assert T.conv_transpose_length(N, K, S, P, output_size=X) == X
-    lo, hi = T.accepted_lengths(N, K, S, P, D)
+    assert TO.conv_transpose_length(N, K, S, P, output_size=X) == X
+    lo, hi = TO.accepted_lengths(N, K, S, P, D)
     L0 = (N - 1) * S - 2 * P + D * (K - 1) + 1
     assert sp.simplify(hi - (L0 + S - 1)) == 0
     assert lo == sp.Max(1, L0)
@@ -558,14 +558,14 @@ def test_symbolic_output_size_and_interval():
 
 def test_operations_are_data():
     """The four operations are registered with torch's keyword names, in signature order."""
-    assert get("pytorch") is T
-    assert [op.name for op in T.OPERATIONS] == [
+    assert get("pytorch") is TO
+    assert [op.name for op in TO.OPERATIONS] == [
         "torch.nn.Conv1d",
         "torch.nn.functional.conv1d",
         "torch.nn.ConvTranspose1d",
         "torch.nn.functional.conv_transpose1d",
     ]
-    assert [name for name, _ in T.CONV_TRANSPOSE1D.defaults] == [
+    assert [name for name, _ in TO.CONV_TRANSPOSE1D.defaults] == [
         "kernel_size",
         "stride",
         "padding",
@@ -573,10 +573,10 @@ def test_operations_are_data():
         "dilation",
         "output_size",
     ]
-    assert T.CONV_TRANSPOSE1D(3, kernel_size=3, stride=2, padding=1, output_size=6) == 6
-    assert T.CONV_TRANSPOSE1D.accepted_lengths(3, kernel_size=3, stride=2, padding=1) == (5, 6)
+    assert TO.CONV_TRANSPOSE1D(3, kernel_size=3, stride=2, padding=1, output_size=6) == 6
+    assert TO.CONV_TRANSPOSE1D.accepted_lengths(3, kernel_size=3, stride=2, padding=1) == (5, 6)
 
 
 def test_docstring_examples():
     """The module's >>> examples run."""
-    assert doctest.testmod(T).failed == 0
+    assert doctest.testmod(TO).failed == 0
