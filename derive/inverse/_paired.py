@@ -5,13 +5,16 @@ pair: :class:`PairedSpace`, the base of the paddle and tinygrad spaces.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
 
 from .._record import replace
 from ._search import padding_line, progression, stride_order
 from ._space import Space
 from ._values import Bounds, Budget, Dim, Family, Found, Pads, Query, Range, _min
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+    from typing import Any
 
 # a pair family's step: one more before, one fewer after
 _SHIFT = Pads(1, -1)

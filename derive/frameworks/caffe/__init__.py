@@ -27,13 +27,15 @@ gives 0, and only more aborts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from ... import _arith as A
 from ...errors import ParameterError
 from .. import _axes
 from .._model import Operation, Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 FRAMEWORK = "caffe"
 _FATAL = "glog CHECK (fatal: aborts the process)"

@@ -26,13 +26,15 @@ Chainer requires ``outsize`` as a tuple (``outsize=(10,)``); derive takes the in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from ... import _arith as A
 from ...errors import FrameworkError, ParameterError
 from .. import _axes
 from .._model import Operation, Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 FRAMEWORK = "chainer"
 

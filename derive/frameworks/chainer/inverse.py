@@ -12,13 +12,16 @@ configuration of its own, one change from the plain call, as keras' ``output_pad
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from ...inverse._search import stride_order, symmetric_line
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv
 from .. import chainer
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 
 def _last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:

@@ -19,14 +19,16 @@ axis (for 1-D: ``[(lo, hi)]``; a bare ``(lo, hi)`` is refused by Flax and so by 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 from ... import _arith as A
 from ...errors import ParameterError
 from .. import _axes
 from .. import jax as J
 from .._model import Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
 
 FRAMEWORK = "flax"
 
@@ -41,6 +43,8 @@ def _canonical(padding: Any, rank: int) -> Any:
         return padding
     if (isinstance(padding, int) and not isinstance(padding, bool)) or A.is_symbolic(padding):
         return [(padding, padding)] * rank
+    from collections.abc import Sequence  # here, not at the top: a string padding (explain's start-up) needs none
+
     if isinstance(padding, Sequence) and len(padding) == rank:
         pairs = []
         for p in padding:

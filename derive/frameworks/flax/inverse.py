@@ -20,13 +20,16 @@ convolution; Flax documents ``'SAME'``, ``'VALID'``, ``'CIRCULAR'`` and pads); t
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from ...inverse._search import symmetric_line
 from ...inverse._values import Bounds, Found, Knob, Query
 from .. import flax, jax
 from ..jax.inverse import JaxSpace, minus_extent_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 
 class FlaxSpace(JaxSpace):

@@ -21,15 +21,17 @@ other per-axis arguments may then be tuples too, and the result is a tuple). ``n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
 from ... import _arith as A
 from ... import lengths as L
 from ..._record import record
 from ...errors import FrameworkError, ParameterError
 from .. import _axes
 from .._model import Operation, Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any
 
 FRAMEWORK = "jax"
 

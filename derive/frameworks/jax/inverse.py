@@ -22,14 +22,17 @@ lax runs them as a forward convolution: ``'same'`` repeats ``'SAME_LOWER'``, ``'
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from ..._record import record, replace
 from ...inverse._search import progression, stride_order
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
 from .. import jax
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 #: an unbounded end of an interval
 Open = int | None

@@ -34,15 +34,17 @@ a ValueError or a silent clamp of output_padding) is not modelled: only the inst
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
 from ... import _arith as A
 from ... import lengths as L
 from ...errors import ParameterError
 from .. import tensorflow as T
 from .._model import Requirement
 from ..tensorflow import resolve_kernels as resolve_tf_kernels
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
 FRAMEWORK = "keras"
 BACKENDS = (None, "tensorflow", "jax", "torch")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from ...inverse._search import progression, stride_order
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query, _min
 from .. import keras
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 
 class KerasSpace(Space):

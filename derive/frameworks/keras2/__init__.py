@@ -28,15 +28,17 @@ Conventions: Keras' argument names; channels-last; ``n >= 1`` for layers. An int
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from ... import _arith as A
 from ... import lengths as L
 from ...errors import ParameterError
 from .. import tensorflow as T
 from .._model import Operation, Requirement
 from ..keras import STRIDES_WITH_DILATION, check_numbers, on_tensorflow
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 FRAMEWORK = "keras2"
 BACKENDS = (None, "tensorflow")

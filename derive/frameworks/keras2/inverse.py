@@ -3,10 +3,12 @@ checks and texts."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from .. import keras2
 from ..keras.inverse import KerasSpace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Keras2Space(KerasSpace):

@@ -30,13 +30,15 @@ Theano's text (the rest prints tensor shapes). Lasagne's layers take no dilation
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from ... import _arith as A
 from ...errors import FrameworkError
 from .. import _axes
 from .._model import Operation, Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 FRAMEWORK = "lasagne"
 _MODES = ("valid", "full", "same")

@@ -18,14 +18,17 @@ Lasagne's layer takes no dilation: bounds whose dilation range leaves out 1 are 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from ...errors import ParameterError
 from ...inverse._search import Forced, level_exists, periodic, progression, stride_order, walk
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Budget, Dim, Found, Knob, Query, _ceildiv, _min
 from .. import lasagne
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 CROPS = ("valid", "full", "same")
 

@@ -27,14 +27,17 @@ attributes lists, ``pads`` ``[x1_begin, x2_begin, ..., x1_end, x2_end]``; the re
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from ... import _arith as A
 from ... import lengths as L
 from ..._record import record
 from ...errors import FrameworkError, ParameterError
 from .._model import Operation, Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any
 
 FRAMEWORK = "onnx"
 IMPLEMENTATIONS = ("spec", "shape_inference", "reference", "onnxruntime")

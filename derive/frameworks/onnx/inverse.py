@@ -28,13 +28,16 @@ SAME_LOWER, VALID), dilations, pads (None: symmetric), output_padding.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from ...inverse._search import Forced, level_exists, padding_line, periodic, progression, stride_order, walk
 from ...inverse._space import Space, _term
 from ...inverse._values import Bounds, Budget, Dim, Family, Found, Knob, Pads, Query, _ceildiv, _min
 from .. import onnx
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 SAME = ("SAME_UPPER", "SAME_LOWER")
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 
 from ...inverse._paired import PairedSpace, formula_number, span
 from ...inverse._search import progression
 from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv, _min
 from .. import paddle
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+    from typing import Any
 
 
 class PaddleSpace(PairedSpace):

@@ -35,8 +35,6 @@ keyword, not TF's) models the CPU kernels, which refuse dilation > 1 in the tran
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from ... import _arith as A
 from ... import lengths as L
@@ -44,6 +42,11 @@ from ..._record import record
 from ...errors import ParameterError
 from .._axes import per_axis
 from .._model import Operation, Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any
 
 FRAMEWORK = "tensorflow"
 

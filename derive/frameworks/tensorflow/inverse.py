@@ -8,8 +8,6 @@ check widens VALID's accepted set at n = 1 to ``K - s < L < K + s`` (explicit pa
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from ...errors import ParameterError
 from ...inverse._search import progression, stride_order
@@ -17,6 +15,11 @@ from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query, Range, _min
 from ...machine import tensorflow_kernels
 from .. import tensorflow
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
 
 
 class TensorflowSpace(Space):

@@ -31,13 +31,15 @@ whole tensor shape).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 from ... import _arith as A
 from ...errors import FrameworkError, ParameterError
 from .. import _axes
 from .._model import Operation, Requirement
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
 
 FRAMEWORK = "tinygrad"
 
