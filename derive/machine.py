@@ -10,36 +10,46 @@ code, never a machine default.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import os
-import platform
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+
+from ._record import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: /proc/cpuinfo flag names of the CPU features DefaultOneDnnPolicy tests
 ONEDNN_CPU_FLAGS = ("avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
 ENV = "TF_ENABLE_ONEDNN_OPTS"
 #: while set (see :func:`pinned`), the kernels every TensorFlow model call without ``kernels=`` gets
 _PINNED: list[str] = []
+#: cpu_flags' answers by file (functools.cache would cost explain's start-up its import)
+_FLAGS: dict[str, frozenset[str]] = {}
 
 
-@contextlib.contextmanager
-def pinned(tensorflow: str):
+class _Pinned:
+    """The context :func:`pinned` returns (a class, not contextlib.contextmanager: explain's start-up)."""
+
+    def __init__(self, tensorflow: str) -> None:
+        self.tensorflow = tensorflow
+
+    def __enter__(self) -> None:
+        _PINNED.append(self.tensorflow)
+
+    def __exit__(self, *exc: object) -> None:
+        _PINNED.pop()
+
+
+def pinned(tensorflow: str) -> _Pinned:
     """Within: TensorFlow models default to ``tensorflow``'s kernels instead of this machine's.
 
     The proof catalogue states the Eigen kernels' rules (its oneDNN claims say so themselves), so that
     ``make prove`` writes the same documents on every CPU.
     """
-    _PINNED.append(tensorflow)
-    try:
-        yield
-    finally:
-        _PINNED.pop()
+    return _Pinned(tensorflow)
 
 
-@dataclass(frozen=True)
+@record
 class Choice:
     """The kernels a framework would run here, and why (printed with every answer that depends on it)."""
 
@@ -50,17 +60,34 @@ class Choice:
         return f"{self.kernels} ({self.reason})"
 
 
-@functools.cache
 def cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> frozenset[str]:
-    """The CPU's feature flags (empty where /proc/cpuinfo is not there to read)."""
+    """The CPU's feature flags (empty where /proc/cpuinfo is not there to read); read once per file."""
+    if cpuinfo not in _FLAGS:
+        _FLAGS[cpuinfo] = _read_flags(cpuinfo)
+    return _FLAGS[cpuinfo]
+
+
+def _read_flags(cpuinfo: str) -> frozenset[str]:
     try:
-        text = Path(cpuinfo).read_text()
+        with open(cpuinfo) as f:
+            text = f.read()
     except OSError:
         return frozenset()
     for line in text.splitlines():
         if line.startswith("flags"):
             return frozenset(line.partition(":")[2].split())
     return frozenset()
+
+
+def _uname() -> tuple[str, str]:
+    """platform.system() and platform.machine(): os.uname()'s on POSIX (importing platform costs explain's
+    start-up), platform's elsewhere."""
+    if hasattr(os, "uname"):
+        u = os.uname()
+        return u.sysname, u.machine
+    import platform
+
+    return platform.system(), platform.machine()
 
 
 def _env_bool(value: str) -> bool | None:
@@ -79,8 +106,9 @@ def tensorflow_kernels(
     if _PINNED and env is None and flags is None:
         return Choice(_PINNED[-1], "pinned by derive.machine.pinned")
     env = os.environ if env is None else env
-    system = platform.system() if system is None else system
-    machine = (platform.machine() if machine is None else machine).lower()
+    here = _uname() if system is None or machine is None else ("", "")
+    system = here[0] if system is None else system
+    machine = (here[1] if machine is None else machine).lower()
     x86 = machine in ("x86_64", "amd64", "x86", "i686")
     if not x86:
         return Choice("eigen", f"{machine}: TensorFlow's oneDNN build is x86 only here")
