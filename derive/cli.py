@@ -1112,17 +1112,16 @@ def _fast_args(argv: list[str]) -> tuple[_Args, list[str]] | None:
     """``derive explain`` and ``derive shape`` read as argparse reads them, without argparse; None: argparse reads it.
 
     Read here: the positionals, the command's own ``--option value`` and flags, and the framework's own
-    ``--name value`` pairs (passed on in order, as argparse passes what it does not know). Argparse fills the
-    positionals from the first run of bare words (a nargs="?" one left out of it is None) and passes later ones
-    on. Anything else goes to argparse: help, ``--name=value``, abbreviations of the command's options
-    (``--back``), values starting with '-', '--', empty words and errors. tests/test_cli.py checks both
-    readings agree on generated command lines.
+    ``--name value`` pairs (passed on in order, as argparse passes what it does not know; a prefix of the command's
+    option, e.g. Caffe's ``--pad`` beside shape's ``--padding``, is one of them: the parsers take no abbreviations).
+    Argparse fills the positionals from the first run of bare words (a nargs="?" one left out of it is None) and
+    passes later ones on. Anything else goes to argparse: help, ``--name=value``, values starting with '-', '--',
+    empty words and errors. tests/test_cli.py checks both readings agree on generated command lines.
     """
     spec = _FAST.get(argv[0]) if argv else None
     if spec is None:
         return None
     positionals, options, flags = spec
-    known = (*options, *flags, "--help")
     values: dict[str, Any] = {o[2:].replace("-", "_"): None for o in options}
     values.update({f[2:].replace("-", "_"): False for f in flags})
     names = [p.rstrip("?") for p in positionals]
@@ -1147,9 +1146,7 @@ def _fast_args(argv: list[str]) -> tuple[_Args, list[str]] | None:
             values[token[2:].replace("-", "_")] = value
         elif token in flags:
             values[token[2:].replace("-", "_")] = True
-        elif token[:2] == "--" and len(token) > 2 and "=" not in token and " " not in token:
-            if any(k.startswith(token) for k in known):  # argparse takes an abbreviation for the option
-                return None
+        elif token[:2] == "--" and len(token) > 2 and "=" not in token and " " not in token and token != "--help":
             extra.append(token)
         else:
             return None

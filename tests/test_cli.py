@@ -181,7 +181,7 @@ PLAIN_TOKENS = {
               "--stride", "--padding", "same", "--dilation", "--output-padding", "--kernel-size", "--strides"],
 }  # fmt: skip
 ODD_TOKENS = ["--s", "--ba", "--jso", "--he", "-h", "--help", "-1", "", "--", "--n=4", "x y", "--kernel size", "-x",
-              "--no", "-", "--ke", "--out"]  # fmt: skip
+              "--no", "-", "--ke", "--out", "--pad"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", ["explain", "shape"])
