@@ -27,6 +27,72 @@ COMMANDS = [
     (["shape", "torch", "conv-transpose", "--n", "4", "--kernel-size", "3", "--stride", "2"], "9"),
     (["shape", "torch", "accepted", "--n", "4", "--kernel-size", "3", "--stride", "2"], "9..10"),
 ]
+#: per framework: an explain and a shape call (its command line after the key, and how its first line starts)
+FRAMEWORK_COMMANDS = {
+    "torch": (
+        ("--n 4 --kernel-size 3 --stride 2", "torch.nn.ConvTranspose1d("),
+        ("conv-transpose --n 3 --kernel-size 3 --stride 2 --padding 1 --output-padding 1", "6"),
+    ),
+    # the machine's kernels (derive.machine) are read on both paths
+    "tensorflow": (
+        ("--n 4 --kernel-size 3 --strides 2", "tf.nn.conv2d_transpose("),
+        ("conv-transpose --n 3 --kernel-size 3 --output-shape 7 --strides 2 --padding VALID", "7"),
+    ),
+    "keras": (
+        ("--n 20 --kernel-size 3 --strides 10 --padding same --backend tensorflow", "keras.layers.Conv1DTranspose("),
+        ("conv-transpose --n 20 --kernel-size 3 --strides 10 --padding same", "200"),
+    ),
+    "keras2": (
+        ("--n 6 --kernel-size 3 --strides 2 --padding same", "tf.keras.layers.Conv1DTranspose("),
+        ("conv --n 26 --kernel-size 7 --strides 2", "10"),
+    ),
+    "jax": (
+        ("--n 6 --kernel-size 3 --strides 2 --padding SAME", "jax.lax.conv_transpose("),
+        ("conv --n 6 --kernel-size 3 --window-strides 2 --padding SAME", "3"),
+    ),
+    "flax": (
+        ("--n 6 --kernel-size 3 --strides 2 --padding 1", "flax.linen.ConvTranspose("),
+        ("conv-transpose --n 6 --kernel-size 3 --strides 2", "12"),
+    ),
+    "onnx": (
+        ("--n 4 --kernel-shape 4 --strides 4 --backend onnxruntime", "onnx ConvTranspose("),
+        ("accepted --n 4 --kernel-shape 4 --strides 4", "1..16"),
+    ),
+    "caffe": (
+        ("--n 3 --kernel-size 3 --stride 2 --pad 1", "caffe Deconvolution("),
+        ("conv --n 16 --kernel-size 4 --stride 4", "4"),
+    ),
+    "mxnet": (
+        ("--n 4 --kernel 4 --stride 4 --pad 1 --target-shape 14", "mxnet.nd.Deconvolution("),
+        ("conv-transpose --n 4 --kernel 4 --stride 4 --adj 1", "17"),
+    ),
+    "paddle": (
+        ("--n 5 --kernel-size 3 --stride 2 --padding SAME", "paddle.nn.functional.conv1d_transpose("),
+        ("conv-transpose --n 5 --kernel-size 3 --stride 2 --padding SAME", "9"),
+    ),
+    "chainer": (
+        ("--n 4 --ksize 4 --stride 4", "chainer.functions.deconvolution_1d("),
+        ("conv --n 16 --ksize 4 --stride 4 --cover-all true", "4"),
+    ),
+    "lasagne": (
+        ("--n 4 --filter-size 3 --stride 2 --crop same", "lasagne.layers.TransposedConv2DLayer("),
+        ("conv --n 16 --filter-size 3 --stride 2 --pad full", "9"),
+    ),
+    "tinygrad": (
+        ("--n 4 --kernel-size 3 --stride 2 --padding 0,1", "tinygrad.Tensor.conv_transpose2d("),
+        ("conv-transpose --n 4 --kernel-size 3 --stride 2 --padding 0,1", "8"),
+    ),
+}
+COMMANDS += [
+    ([command, key, *line.split()], shown)
+    for key, calls in FRAMEWORK_COMMANDS.items()
+    for command, (line, shown) in zip(("explain", "shape"), calls, strict=True)
+]
+
+
+def test_every_framework_has_fast_commands():
+    """Each registered framework has an explain and a shape call in the fresh-interpreter check."""
+    assert list(FRAMEWORK_COMMANDS) == list(registry.NAMES)
 
 
 @pytest.mark.parametrize(("argv", "shown"), COMMANDS, ids=[" ".join(a[:3]) for a, _ in COMMANDS])
