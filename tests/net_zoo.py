@@ -257,11 +257,11 @@ def root_branch() -> nn.Module:
 
 
 class _Trim(nn.Module):
-    """Drops the last step where the length is one of 40 multiples of 3: 41 branches, more than derive reads."""
+    """Drops the last step where the length is one of 133 multiples of 3: 134 branches, more than derive reads."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = F.relu(x)
-        if x.shape[-1] in range(3, 121, 3):
+        if x.shape[-1] in range(3, 400, 3):
             return x[..., :-1]
         return x
 

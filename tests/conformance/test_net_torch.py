@@ -32,7 +32,7 @@ LIBRARY = ["monai_unet", "monai_basicunet", "monai_dynunet", "monai_segresnet", 
 #: models derive refuses, with the reason
 REFUSED = {
     "root_branch": "the model's own forward branches on its input size",
-    "many_branches": "module '1' branches on its input size in more than 24 ways",
+    "many_branches": "module '1' branches on its input size in more than 64 ways",
     "halve_loop": "torch.export fixed dim 'T' to 64",
 }
 

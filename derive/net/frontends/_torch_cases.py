@@ -40,7 +40,7 @@ from ..cases import OP, Case, slot
 from ..graph import Graph, Node, Tensor
 
 #: at most this many branches of one module call are exported before the model is refused
-_MAX_CASES = 24
+_MAX_CASES = 64
 #: seconds Z3 may take to prove (or refute) that the cases cover every size reaching a call
 _TIMEOUT = 60.0
 
