@@ -1,18 +1,20 @@
-"""``derive explain`` start-up next to a bare ``python -c pass``, side by side (interleaved rounds).
+"""``derive explain`` start-up for every framework next to a bare ``python -c pass``, side by side (interleaved rounds).
 
-    python bench/startup.py [--rounds N] [--json FILE]
+    python bench/startup.py [--rounds N] [--frameworks torch,jax,...] [--json FILE]
 
-Each round starts a fresh interpreter for ``python -c pass`` and for ``derive explain torch --n 4
---kernel-size 3 --stride 2`` (the console script, as a user runs it), one after the other, so both
-see the same machine load; the report is each one's median wall time and their ratio (the goal:
-at most 2). The package's bytecode is compiled first (``compileall``), as an install leaves it,
-so a ``PYTHONDONTWRITEBYTECODE`` environment does not time the compiler on every run. It also says
-how derive is installed: an editable install's import hook (``__editable___*_finder``) costs a
-few milliseconds on every start; ``make`` installs with ``editable_mode=compat`` (a path entry).
+Each round starts a fresh interpreter for ``python -c pass`` and for one ``derive explain <framework> ...`` call
+per framework picked (the console script, as a user runs it; the calls are in EXPLAIN), in an order rotated
+every round, so all of them see the same machine load; the report is each one's median wall time and its
+ratio to the bare interpreter's (the goal: at most 2), one row per framework. The headline is torch's
+(``derive explain torch --n 4 --kernel-size 3 --stride 2``). The package's bytecode is compiled first
+(``compileall``), as an install leaves it, so a ``PYTHONDONTWRITEBYTECODE`` environment does not time the
+compiler on every run. It also says how derive is installed: an editable install's import hook
+(``__editable___*_finder``) costs a few milliseconds on every start; ``make`` installs with
+``editable_mode=compat`` (a path entry).
 
-A third command, timed in the same rounds, says where the rest goes: ``python -c "import typing, dataclasses,
-..."`` with the standard-library modules ``derive explain`` loads beyond a bare interpreter (listed on
-each run, found by running explain): the floor explain cannot go below while its modules import them.
+One more command, timed in the same rounds, says where the rest goes: ``python -c "import itertools, ..."``
+with the standard-library modules torch's explain loads beyond a bare interpreter (listed on each run, found
+by running explain): the floor explain cannot go below while its modules import them.
 """
 
 from __future__ import annotations
@@ -26,8 +28,28 @@ import sys
 import time
 from pathlib import Path
 
+from derive import registry
+
 ROOT = Path(__file__).resolve().parent.parent
-EXPLAIN = ["explain", "torch", "--n", "4", "--kernel-size", "3", "--stride", "2"]
+#: one small explain call per framework (its words after ``derive explain``): the README's and the inverse
+#: tables' examples; tensorflow's and keras-on-tensorflow's read the machine's kernels too
+_CALLS = {
+    "torch": "torch --n 4 --kernel-size 3 --stride 2",
+    "tensorflow": "tensorflow --n 4 --kernel-size 3 --strides 2",
+    "keras": "keras --n 20 --kernel-size 3 --strides 10 --padding same --backend tensorflow",
+    "keras2": "keras2 --n 26 --kernel-size 7",
+    "jax": "jax --n 6 --kernel-size 3 --strides 2 --padding SAME",
+    "flax": "flax --n 6 --kernel-size 3 --strides 2",
+    "onnx": "onnx --n 4 --kernel-shape 4 --strides 4",
+    "caffe": "caffe --n 4 --kernel-size 4 --stride 4",
+    "mxnet": "mxnet --n 4 --kernel 4 --stride 4",
+    "paddle": "paddle --n 5 --kernel-size 3 --stride 2 --padding SAME",
+    "chainer": "chainer --n 4 --ksize 4 --stride 4",
+    "lasagne": "lasagne --n 4 --filter-size 3 --stride 2 --crop same",
+    "tinygrad": "tinygrad --n 4 --kernel-size 4 --stride 4",
+}
+EXPLAIN = {key: ["explain", *line.split()] for key, line in _CALLS.items()}
+HEADLINE = "torch"
 
 
 def _wall(command: list[str]) -> float:
@@ -42,11 +64,11 @@ def _hook() -> str:
     return "an editable import hook on sys.meta_path" if out == "True" else "a plain path entry (no import hook)"
 
 
-def _stdlib_modules() -> list[str]:
-    """The public standard-library modules ``derive explain`` loads that a bare interpreter has not."""
+def _stdlib_modules(argv: list[str]) -> list[str]:
+    """The public standard-library modules ``derive <argv>`` loads that a bare interpreter has not."""
     code = (
         "import os, sys; base = set(sys.modules); os.dup2(os.open(os.devnull, os.O_WRONLY), 1)\n"
-        f"from derive.cli import main; main({EXPLAIN!r})\n"
+        f"from derive.cli import main; main({argv!r})\n"
         "names = {m.split('.')[0] for m in set(sys.modules) - base}\n"
         "print(' '.join(sorted(n for n in names if n in sys.stdlib_module_names and not n.startswith('_'))), "
         "file=sys.stderr)"
@@ -55,33 +77,57 @@ def _stdlib_modules() -> list[str]:
     return run.stderr.split()
 
 
+def _frameworks(text: str) -> list[str]:
+    keys = [registry.key(name.strip()) or name.strip() for name in text.split(",") if name.strip()]
+    unknown = [k for k in keys if k not in EXPLAIN]
+    if unknown or not keys:
+        raise argparse.ArgumentTypeError(f"frameworks are {', '.join(EXPLAIN)} (got {text!r})")
+    return list(dict.fromkeys(keys))
+
+
 def main() -> None:
+    missing = [k for k in registry.NAMES if k not in EXPLAIN]
+    if missing:
+        raise SystemExit(f"bench/startup.py: no explain call for {', '.join(missing)}: add one to EXPLAIN")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--frameworks", type=_frameworks, default=list(EXPLAIN),
+                        help="comma list of framework keys (default: all, in the registry's order)")  # fmt: skip
     parser.add_argument("--json", help="also write the numbers to this file")
     args = parser.parse_args()
     compileall.compile_dir(str(ROOT / "derive"), quiet=1)
     script = Path(sys.executable).with_name("derive")
     derive = [str(script)] if script.exists() else [sys.executable, "-m", "derive"]
     bare = [sys.executable, "-c", "pass"]
-    stdlib = _stdlib_modules()
+    floor_of = HEADLINE if HEADLINE in args.frameworks else args.frameworks[0]
+    stdlib = _stdlib_modules(EXPLAIN[floor_of])
     imports = [sys.executable, "-c", f"import {', '.join(stdlib)}" if stdlib else "pass"]
+    commands = {"python -c pass": bare, **{k: derive + EXPLAIN[k] for k in args.frameworks}, "stdlib": imports}
     for _ in range(3):  # warm the file cache
-        _wall(bare), _wall(derive + EXPLAIN), _wall(imports)
-    base, explain, floor = [], [], []
-    for _ in range(args.rounds):
-        base.append(_wall(bare))
-        explain.append(_wall(derive + EXPLAIN))
-        floor.append(_wall(imports))
-    b, e, f = statistics.median(base), statistics.median(explain), statistics.median(floor)
-    facts = {"python_pass_ms": round(b * 1000, 1), "derive_explain_ms": round(e * 1000, 1),
-             "ratio": round(e / b, 2), "rounds": args.rounds, "install": _hook(),
-             "stdlib_modules": stdlib, "stdlib_imports_ms": round(f * 1000, 1),
-             "stdlib_ratio": round(f / b, 2)}  # fmt: skip
-    print(f"python -c pass        {facts['python_pass_ms']:7.1f} ms (median of {args.rounds})")
-    print(f"derive {' '.join(EXPLAIN)}  {facts['derive_explain_ms']:7.1f} ms")
-    print(f"ratio                 {facts['ratio']:7.2f}x (goal: <= 2)")
-    print(f"python -c 'import <the stdlib modules explain loads>'  {facts['stdlib_imports_ms']:7.1f} ms "
+        for command in commands.values():
+            _wall(command)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for r in range(args.rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:  # rotated: no command always goes first
+            times[name].append(_wall(commands[name]))
+    ms = {name: statistics.median(t) * 1000 for name, t in times.items()}
+    b = ms["python -c pass"]
+    rows = {k: {"ms": round(ms[k], 1), "ratio": round(ms[k] / b, 2)} for k in args.frameworks}
+    facts = {"python_pass_ms": round(b, 1), "rounds": args.rounds, "install": _hook(), "frameworks": rows,
+             "stdlib_of": floor_of, "stdlib_modules": stdlib, "stdlib_imports_ms": round(ms["stdlib"], 1),
+             "stdlib_ratio": round(ms["stdlib"] / b, 2)}  # fmt: skip
+    if HEADLINE in rows:  # the keys the torch-only report had
+        facts.update(derive_explain_ms=rows[HEADLINE]["ms"], ratio=rows[HEADLINE]["ratio"])
+        print(f"derive {' '.join(EXPLAIN[HEADLINE])}: {rows[HEADLINE]['ms']:.1f} ms, "
+              f"{rows[HEADLINE]['ratio']:.2f}x python -c pass (goal: <= 2)")  # fmt: skip
+    print(f"python -c pass: {b:.1f} ms (median of {args.rounds} interleaved rounds)\n")
+    print(f"{'framework':<12}{'ms':>8}{'ratio':>8}  derive explain ...")
+    for k, row in rows.items():
+        print(f"{k:<12}{row['ms']:8.1f}{row['ratio']:7.2f}x  {' '.join(EXPLAIN[k][1:])}")
+    worst = max(rows, key=lambda k: rows[k]["ratio"])
+    print(f"\nslowest: {worst} {rows[worst]['ratio']:.2f}x (goal: every framework <= 2)")
+    print(f"python -c 'import <the stdlib modules {floor_of}'s explain loads>'  {facts['stdlib_imports_ms']:.1f} ms "
           f"({facts['stdlib_ratio']:.2f}x): {' '.join(stdlib) or 'none'}")  # fmt: skip
     print(f"derive is installed as {facts['install']}")
     if args.json:
