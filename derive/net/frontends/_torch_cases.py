@@ -9,12 +9,15 @@ soundly, one module call at a time:
    instances of that class; an instance inside another one chosen is read as part of it);
 2. the model is exported again with ``preserve_module_call_signature`` for those instances, so that the
    call's input and output nodes are known; the nodes run inside the call (``nn_module_stack``) are its body,
-   replaced in derive's graph by ONE cases node (:mod:`derive.net.cases`);
+   replaced in derive's graph by ONE cases node (:mod:`derive.net.cases`). A call that runs no op at the
+   sample (an identity branch) is looked for at up to :data:`_RETRIES` other samples, and every export must
+   branch in model code only inside the chosen calls;
 3. the instance's cases: its real call arguments at the sample (a forward pre-hook), exported ALONE with
    ``Dim.AUTO`` on the dims that vary with the model's input; each export is a branch: its graph (read by the
    same code and rule table) and the condition under which its code takes it: the guards from model code
    (over the call's input dims), each symbolic dim >= 2 (export assumes it: a 0/1 sample is specialised),
-   the dims export fixed, and the dims its shape environment unified at creation. Further branches come from
+   the dims export fixed, and the dims its shape environment unified or replaced (a constant, or an
+   expression from an equality torch checked: narrower is sound). Further branches come from
    Z3: while "every size at which the model reaches the call (the checks before it hold) satisfies some
    case's condition" is refuted, the module is exported again at the counterexample's input dims (run
    eagerly first). Only an unsat proof of that claim ends the search; a timeout, a counterexample at which
