@@ -60,7 +60,8 @@ FRAMEWORK_COMMANDS = {
     ),
     "caffe": (
         ("--n 3 --kernel-size 3 --stride 2 --pad 1", "caffe Deconvolution("),
-        ("conv --n 16 --kernel-size 4 --stride 4", "4"),
+        # --pad: a prefix of shape's own --padding, passed on as argparse passes it (no abbreviations)
+        ("conv-transpose --n 4 --kernel-size 3 --stride 2 --pad 1", "7"),
     ),
     "mxnet": (
         ("--n 4 --kernel 4 --stride 4 --pad 1 --target-shape 14", "mxnet.nd.Deconvolution("),
