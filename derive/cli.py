@@ -1169,6 +1169,19 @@ def _run(argv: list[str]) -> int:
     return args.func(args, extra)
 
 
+def _as_flag(e: DeriveError, argv: list[str]) -> DeriveError:
+    """A framework argument the model requires, named as the flag that gives it on the command line
+    (the library says 'padding', explain/shape/solve/port take --padding)."""
+    if (
+        isinstance(e, ParameterError)
+        and e.rule == "is required"
+        and e.parameter.isidentifier()
+        and argv[:1] in (["explain"], ["shape"], ["solve"], ["port"])
+    ):
+        return ParameterError(f"--{e.parameter.replace('_', '-')}", e.rule, e.value)
+    return e
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     fast = _fast_args(argv)
@@ -1178,7 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return args.func(args, extra)
         return _run(argv)
     except DeriveError as e:
-        print(f"derive: error: {e}", file=sys.stderr)
+        print(f"derive: error: {_as_flag(e, argv)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader stopped early (derive ... | head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -111,6 +111,9 @@ BAD = [
     (["frobnicate"], "invalid choice"),
     (["shape", "torch", "conv", "--n", "4", "--kernel-size", "3", "--padding", "²"], "Invalid padding string '²'"),
     (["shape", "torch", "conv", "--n", "4", "--padding", "2"], "'--kernel-size' is required by torch conv"),
+    # a framework argument the model requires is named as the flag the command line takes
+    (["explain", "jax", "--n", "4", "--kernel-size", "3", "--strides", "2"], "'--padding' is required (got None)"),
+    (["port", "jax", "torch", "--kernel-size", "3", "--strides", "2"], "'--padding' is required (got None)"),
     (["shape", "torch", "conv", "--n", "4", "--kernel-size", "²"], "'kernel_size' must be an integer (got '²')"),
     (["shape", "forward", "--n", "4", "--kernel", "²"], "'kernel' must be an integer (got '²')"),
     (["shape", "forward", "--n", "4", "--kernel", "3", "--padding=--5"], "'padding' must be an int"),
