@@ -178,15 +178,25 @@ CASES = [
         [1, 4, 4, 1],
     ),
     ("GlobalAveragePooling2D", {"keepdims": False}, (1, "N", 8, 3), JAX, 5, [1, 3]),
-    # oneDNN (TF_ENABLE_ONEDNN_OPTS=1): an empty convolution output is input-shaped (refused), a max pooling
-    # of a non-empty input to an empty output is refused by its descriptor or aborts the process
-    ("Conv1D", _conv(1, 5), (1, "N", 1), ONEDNN, 4, NOT_MODELLED),
+    # oneDNN (TF_ENABLE_ONEDNN_OPTS=1): an empty convolution output is input-shaped, then the bias is added
+    # (refused where the channels then differ from the layer's), a max pooling of a non-empty input to an empty
+    # output is refused by its descriptor or aborts the process
+    ("Conv1D", _conv(1, 5), (1, "N", 1), ONEDNN, 4, "here [1,4,1] where the layer's output is [1,0,2]"),
+    ("Conv1D", _conv(1, 3, filters=3), (1, "N", 2), ONEDNN, 2, "Incompatible shapes: [1,2,2] vs. [1,1,3]"),
+    ("Conv1D", {**_conv(1, 3, filters=3), "use_bias": False}, (1, "N", 2), ONEDNN, 2, NOT_MODELLED),
     ("Conv1D", _conv(1, 5), (1, "N", 1), ONEDNN, 1, "Computed output size would be negative: -3 [input_size: 1"),
     ("Conv1D", _conv(1, 5), (1, "N", 1), ONEDNN, 5, [1, 1, 2]),
     ("Conv1D", _conv(1, 3, d=2), (1, "N", 1), ONEDNN, 3, NOT_MODELLED),
     ("Conv1D", _conv(1, 3, d=2), (1, "N", 1), ONEDNN, 5, [1, 1, 2]),
     ("Conv1D", _conv(1, 3, d=2, padding="causal"), (1, "N", 1), ONEDNN, 1, [1, 1, 2]),
-    ("DepthwiseConv2D", {**_conv(2, 3), "depth_multiplier": 2}, (1, "N", 8, 2), ONEDNN, 2, NOT_MODELLED),
+    (
+        "DepthwiseConv2D",
+        {**_conv(2, 3), "depth_multiplier": 2},
+        (1, "N", 8, 2),
+        ONEDNN,
+        2,
+        "Incompatible shapes: [1,2,8,2] vs. [1,1,1,4]",
+    ),
     ("DepthwiseConv2D", {**_conv(2, 3), "depth_multiplier": 2}, (1, "N", 8, 2), ONEDNN, 3, [1, 1, 6, 4]),
     (
         "MaxPooling2D",
@@ -266,7 +276,8 @@ EMPTY_THEN = [
     (JAX, ("Conv2DTranspose", {**_conv(2, 2, s=2), "output_padding": None}), [1, 1, 8, 2]),
     (JAX, ("Conv2DTranspose", {**_conv(2, 3, s=2, padding="same"), "output_padding": None}), [1, 1, 8, 2]),
     (TF, ("GlobalMaxPooling2D", {"keepdims": False}), "Cannot compute the max of an empty tensor."),
-    (ONEDNN, ("Conv2D", _conv(2, 1)), NOT_MODELLED),
+    (ONEDNN, ("Conv2D", _conv(2, 1)), [1, 0, 4, 2]),
+    (ONEDNN, ("Conv2D", _conv(2, 3, padding="same")), [1, 0, 4, 2]),
     (ONEDNN, ("Conv2DTranspose", {**_conv(2, 2, s=2), "output_padding": None}), [1, 0, 8, 2]),
     (
         ONEDNN,

@@ -156,6 +156,7 @@ def _attrs(layer: Any, op: str) -> dict[str, Any]:
             padding=str(layer.padding),
             dilation_rate=tuple(layer.dilation_rate),
             groups=int(getattr(layer, "groups", 1)),
+            use_bias=bool(layer.use_bias),
         )
         if op.endswith("Transpose"):
             pads = getattr(layer, "output_padding", None)
@@ -167,6 +168,7 @@ def _attrs(layer: Any, op: str) -> dict[str, Any]:
             padding=str(layer.padding),
             dilation_rate=tuple(layer.dilation_rate),
             depth_multiplier=int(layer.depth_multiplier),
+            use_bias=bool(layer.use_bias),
         )
     elif "Pooling" in op and not op.startswith("Global"):
         a.update(pool_size=tuple(layer.pool_size), strides=tuple(layer.strides), padding=str(layer.padding))

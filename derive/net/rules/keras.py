@@ -10,10 +10,14 @@ Keras' own ``compute_output_shape`` checks do not run when a built model is call
 
   - a convolution (``Conv*D``, ``DepthwiseConv*D``; a dilated one's inner convolution of ``⌈n/d⌉``) whose
     output would be empty returns a tensor of its *input's* shape (``mkl_conv_ops.cc``: "Corner cases:
-    output with 0 elements" allocates ``src_tf_shape``; Keras' "empty output" check then never fires), which
-    the layer's bias add and every later layer then see. derive does **not** follow that wrong-shaped tensor:
-    at those sizes the table refuses (a check whose message begins "derive does not model", error
-    ``NotModelled``), so the answer says where derive cannot answer instead of guessing;
+    output with 0 elements" allocates ``src_tf_shape``; Keras' "empty output" check then never fires), to
+    which the layer adds its bias (Keras' ``ops.add``: ``tf.nn.bias_add`` or broadcasting). Modelled: the
+    add's "Incompatible shapes" refusal, and the sizes where the result is the layer's own shape (an empty
+    input with ``same`` padding or a 1x1 kernel, one input channel broadcast to the filters), which run on as
+    on Eigen. Elsewhere a wrong-shaped tensor reaches later layers, and derive does **not** follow it: at
+    those sizes (and wherever a dilated convolution's inner output is empty) the table refuses, with a check
+    whose message begins "derive does not model this size" (error ``NotModelled``), so the answer says where
+    derive cannot answer instead of guessing;
   - ``MaxPooling*D`` of a non-empty input with an empty output (``VALID``, ``k - 2s < n < k`` on an axis):
     where an axis has ``n > k - s``, oneDNN's pooling descriptor refuses (``AbortedError``: "could not create
     a descriptor for a pooling forward propagation primitive"; its check is ``trunc((n - k)/s) + 1 == out``);
@@ -272,21 +276,59 @@ def _conv(node: Node, inputs: list[Tensor], table: str) -> Out:
             outs.append(out)
     channels = x.shape[-1] * node.attrs["depth_multiplier"] if depthwise else sp.Integer(node.attrs["filters"])
     shape = (x.shape[0], *outs, channels)
-    if table == ONEDNN and not (dilated and padding == "valid"):
-        checks += _onednn_conv_refusal(node, _some_zero(shape))
-    elif not depthwise and table != ONEDNN:
+    if table == ONEDNN and dilated:
+        if padding == "same":  # with_space_to_batch pads an empty input into another wrong shape
+            checks += _onednn_conv_refusal(node, _some_zero(shape))
+    elif table == ONEDNN:
+        return _onednn_empty_conv(node, x, shape, checks)
+    elif not depthwise:
         checks += _empty_check(node, x, shape, table)
     return [Tensor(shape)], checks
 
 
+def _onednn_empty_conv(node: Node, x: Tensor, shape: tuple[Any, ...], checks: list[Check]) -> Out:
+    """oneDNN's convolution whose output would be empty returns a tensor of its *input's* shape
+    (``mkl_conv_ops.cc``); the layer then adds its bias as Keras' ``ops.add`` does (``tf.nn.bias_add`` where the
+    bias length is the tensor's dim 1 or last, else broadcasting). Where that add refuses ("Incompatible
+    shapes") the answer is TensorFlow's message; where it runs and the result has the layer's own shape (an
+    empty input, ``same`` padding, one input channel broadcast to the filters) the model runs on as on Eigen;
+    where a wrong-shaped tensor goes on to later layers derive refuses the size (it does not follow that
+    tensor: doing so blows every later shape up into cases). The output shape is the convolution's own, which
+    holds wherever no check fails."""
+    empty = _some_zero(shape)
+    if empty is sp.false:
+        return [Tensor(shape)], checks
+    out = list(checks)
+    cin, f = s(x.shape[-1]), s(shape[-1])
+    same = sp.Eq(cin, f)  # where the input-shaped result (after the bias) is the layer's own shape
+    if node.attrs.get("use_bias", True):
+        bias = (*([sp.Integer(1)] * (len(shape) - 1)), f)
+        _, added = _add_step(node, tuple(s(d) for d in x.shape), bias, ONEDNN)
+        out += [_check(node, sp.Or(sp.Not(empty), c.holds), c.message, c.error) for c in added]
+        # broadcasting a 1-channel tensor with the bias gives the layer's channels (bias_add keeps the tensor's)
+        taken = sp.And(f > 1, sp.Or(sp.Eq(f, x.shape[1]), sp.Eq(f, cin)))
+        same = sp.Or(same, sp.And(sp.Eq(cin, 1), sp.Not(taken)))
+    same = sp.And(same, *[sp.Eq(a, b) for a, b in zip(x.shape[:-1], shape[:-1], strict=True)])
+
+    def message(v: Values) -> str:
+        return (
+            "derive does not model this size: oneDNN returns a tensor of the input's shape for an empty "
+            f"convolution output, here {_tf_shape(x.shape, v)} where the layer's output is "
+            f"{_tf_shape(shape, v)}, and later layers run on that wrong-shaped tensor"
+        )
+
+    out.append(_check(node, sp.Or(sp.Not(empty), same), message, NOT_MODELLED))
+    return [Tensor(shape)], out
+
+
 def _onednn_conv_refusal(node: Node, empty: Any) -> list[Check]:
-    """oneDNN's convolution of an empty output returns a tensor of its input's shape: refused, never followed."""
+    """A dilated convolution's (space-to-batch) empty inner output on oneDNN: refused, never followed."""
     holds = sp.Not(empty)
     if holds is sp.true:
         return []
     message = (
         "derive does not model this size: oneDNN returns a tensor of the input's shape for an empty "
-        "convolution output, and the layer's bias add and later layers run on that wrong-shaped tensor"
+        "convolution output, here inside a dilated convolution's space-to-batch, whose result is another shape"
     )
     return [_check(node, holds, message, NOT_MODELLED)]
 
@@ -601,30 +643,40 @@ def _merge(node: Node, inputs: list[Tensor], table: str) -> Out:
     shape = tuple(s(d) for d in inputs[0].shape)
     checks = []
     for t in inputs[1:]:
-        bias = sp.false
-        if table in TENSORFLOW and node.op in ("Add", "Average") and len(shape) > 1:
-            bias, check = _bias_add(node, shape, tuple(s(d) for d in t.shape))
-            checks += check
-        out, holds = [], []
-        for a, b in zip(shape, t.shape, strict=True):
-            b = s(b)
-            if a == b or b == 1:
-                out.append(a)
-            elif a == 1:
-                out.append(b)
-            else:
-                holds.append(sp.Or(sp.Eq(a, b), sp.Eq(a, 1), sp.Eq(b, 1)))
-                out.append(b if b.is_Integer else sp.Piecewise((b, sp.Eq(a, 1)), (a, True)))
-        if holds and sp.Or(bias, sp.And(*holds)) is not sp.true:
-            message = _broadcast_message(node, shape, t.shape, table)
-            checks.append(_check(node, sp.Or(bias, sp.And(*holds)), message, _ERROR[table]))
-        # where Keras took tf.nn.bias_add, the output has the first operand's shape
-        out = [
-            o if bias is sp.false or s(o) == s(a) else sp.Piecewise((a, bias), (o, True))
-            for o, a in zip(out, shape, strict=True)
-        ]
-        shape = tuple(out)
+        shape, added = _add_step(node, shape, t.shape, table, bias_add=node.op in ("Add", "Average"))
+        checks += added
     return [Tensor(shape)], checks
+
+
+def _add_step(
+    node: Node, shape: tuple[Any, ...], other: Sequence[Any], table: str, bias_add: bool = True
+) -> tuple[tuple[Any, ...], list[Check]]:
+    """One broadcasting op of ``shape`` with ``other`` (equal ranks); Keras' add on TensorFlow (``bias_add``)
+    may take ``tf.nn.bias_add`` instead (a merge layer's Add/Average, a layer's bias)."""
+    checks = []
+    bias = sp.false
+    if table in TENSORFLOW and bias_add and len(shape) > 1:
+        bias, check = _bias_add(node, shape, tuple(s(d) for d in other))
+        checks += check
+    out, holds = [], []
+    for a, b in zip(shape, other, strict=True):
+        b = s(b)
+        if a == b or b == 1:
+            out.append(a)
+        elif a == 1:
+            out.append(b)
+        else:
+            holds.append(sp.Or(sp.Eq(a, b), sp.Eq(a, 1), sp.Eq(b, 1)))
+            out.append(b if b.is_Integer else sp.Piecewise((b, sp.Eq(a, 1)), (a, True)))
+    if holds and sp.Or(bias, sp.And(*holds)) is not sp.true:
+        message = _broadcast_message(node, shape, other, table)
+        checks.append(_check(node, sp.Or(bias, sp.And(*holds)), message, _ERROR[table]))
+    # where Keras took tf.nn.bias_add, the output has the first operand's shape
+    out = [
+        o if bias is sp.false or s(o) == s(a) else sp.Piecewise((a, bias), (o, True))
+        for o, a in zip(out, shape, strict=True)
+    ]
+    return tuple(out), checks
 
 
 # ---------------------------------------------------------------- flatten, reshape, dense
