@@ -7,7 +7,7 @@ import functools
 import pytest
 import sympy as sp
 
-from ._harness import probe
+from ._harness import answer_disagreements, prediction_disagreements, probe
 
 pytestmark = pytest.mark.conformance
 
@@ -63,23 +63,11 @@ def _model(name: str) -> tuple[dict, list[dict]]:
     return answer, [r for r in rows if "values" in r]
 
 
-def _member(runs: dict, v: int) -> bool:
-    if v in runs["finite"]:
-        return True
-    return runs["from"] is not None and v >= runs["from"] and v % runs["modulus"] in runs["residues"]
-
-
 @pytest.mark.parametrize("name", HAND + LIBRARY)
 def test_each_size_runs_exactly_where_derive_says(name):
     """At every swept size torch runs iff derive's first-failure check passes, with the same shape or message."""
     _, sizes = _model(name)
-    bad = []
-    for r in sizes:
-        want, got = r, r["predicted"]
-        if "shape" in want and got.get("shape") != want["shape"]:
-            bad.append(f"{r['values']}: torch {want['shape']}, derive {got}")
-        elif "error" in want and ("error" not in got or got["error"] not in want["error"]):
-            bad.append(f"{r['values']}: torch {want['error']!r}, derive {got}")
+    bad = prediction_disagreements(sizes, "torch")
     assert bad == [], "\n".join(bad[:15])
 
 
@@ -87,30 +75,7 @@ def test_each_size_runs_exactly_where_derive_says(name):
 def test_stated_sets_condition_and_outputs_match_the_sweep(name):
     """The proved per-dim sets, the joint condition and the output formulas agree with every swept size."""
     answer, sizes = _model(name)
-    symbols = {d: sp.Symbol(d, integer=True, positive=True) for d in answer["dims"]}
-    condition = sp.S(sp.sympify(answer["condition"], locals=symbols))
-    (formula,) = answer["outputs"].values()
-    formula = [sp.sympify(x, locals=symbols) for x in formula]
-    bad = []
-    for r in sizes:
-        at = {symbols[k]: v for k, v in r["values"].items()}
-        runs = "shape" in r
-        if bool(condition.subs(at)) != runs:
-            bad.append(f"{r['values']}: torch {'runs' if runs else 'fails'}, condition says otherwise")
-        if runs and [int(f.subs(at)) for f in formula] != r["shape"]:
-            bad.append(f"{r['values']}: torch {r['shape']}, formula {[f.subs(at) for f in formula]}")
-        for d, v in r["values"].items():
-            dim = answer["dims"][d]
-            others_fixed = len(r["values"]) == 1 or all(
-                _runs_alone(answer, o, w) for o, w in r["values"].items() if o != d
-            )
-            if (
-                dim["runs"] is not None
-                and dim["proof"] == "proved"
-                and others_fixed
-                and _member(dim["runs"], v) != runs
-            ):
-                bad.append(f"{r['values']}: torch {'runs' if runs else 'fails'}, {d}'s set says otherwise")
+    bad = answer_disagreements(answer, sizes, "torch")
     assert bad == [], "\n".join(bad[:15])
 
 
@@ -134,11 +99,6 @@ def test_monai_basicunet_is_read_as_cases_and_keeps_every_size():
         assert answer["dims"][d]["joint_proof"] == "proved"
     assert answer["outputs"] == {"conv2d_18": ["1", "2", "H", "W"]}
     assert answer["preserves"] == {"conv2d_18": {"H": "proved", "W": "proved"}}
-
-
-def _runs_alone(answer: dict, d: str, v: int) -> bool:
-    runs = answer["dims"][d]["runs"]
-    return runs is not None and _member(runs, v)
 
 
 @pytest.mark.parametrize(("name", "dim"), sorted(KNOWN))
