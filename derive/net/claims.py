@@ -63,6 +63,23 @@ def _looks_equal(raw: sp.Basic, v: sp.Symbol, running: list[dict]) -> bool:
     return bool(running) and all(evaluate(raw, at) == at[v] for at in running)
 
 
+def _claim(
+    graph: Graph, framework: str, family: str, name: str, statement: str, proposition: sp.Basic, assume: tuple = ()
+) -> Claim:
+    """One claim about ``graph``, expected proved; its counterexample pastes as the shape call at those sizes."""
+    return Claim(
+        name=name,
+        framework=framework,
+        mode=graph.name,
+        statement=statement,
+        proposition=proposition,
+        expect=Status.PROVED,
+        assume=assume,
+        call=lambda values: _shape_call(graph, values),
+        family=family,
+    )
+
+
 def network_claims(graph: Graph, framework: str = NETWORKS, family: str = NETWORKS) -> list[Claim]:
     """The claims of ``graph``'s answer: one per separable dim's set, one per output dim's closed form.
 
@@ -95,16 +112,14 @@ def network_claims(graph: Graph, framework: str = NETWORKS, family: str = NETWOR
             else "(further checks couple it with other dims)"
         )
         claims.append(
-            Claim(
-                name=f"{v.name} runs iff",
-                framework=framework,
-                mode=graph.name,
-                statement=f"Under the {graph.rules} rules, every check of {graph.name} on {on} holds exactly when "
+            _claim(
+                graph,
+                framework,
+                family,
+                f"{v.name} runs iff",
+                f"Under the {graph.rules} rules, every check of {graph.name} on {on} holds exactly when "
                 f"{s.text(v.name)} {then}",
-                proposition=sp.Equivalent(cond, s.condition(v)),
-                expect=Status.PROVED,
-                call=lambda values: _shape_call(graph, values),
-                family=family,
+                sp.Equivalent(cond, s.condition(v)),
             )
         )
     if coupled:
@@ -117,17 +132,15 @@ def network_claims(graph: Graph, framework: str = NETWORKS, family: str = NETWOR
             closed = readable(raw)  # the form the statement prints is the one proved
             same = next((v for v in symbols if _looks_equal(raw, v, running)), None)
             claims.append(
-                Claim(
-                    name=f"{out} dim {i}",
-                    framework=framework,
-                    mode=graph.name,
-                    statement=f"Wherever {graph.name} runs, dim {i} of its output {out} is "
+                _claim(
+                    graph,
+                    framework,
+                    family,
+                    f"{out} dim {i}",
+                    f"Wherever {graph.name} runs, dim {i} of its output {out} is "
                     + (f"the input's {same.name} ({formula(closed)})" if same is not None else formula(closed)),
-                    proposition=sp.Eq(raw, same if same is not None else closed),
-                    expect=Status.PROVED,
+                    sp.Eq(raw, same if same is not None else closed),
                     assume=(condition,),
-                    call=lambda values: _shape_call(graph, values),
-                    family=family,
                 )
             )
     return claims
@@ -157,16 +170,14 @@ def _joint_claims(
         parts_text = [owns[v.name].text(v.name) for v in members if owns[v.name] != every]  # type: ignore[union-attr]
         parts_text += [formula(c) for c in cross]
         claims.append(
-            Claim(
-                name=f"{names} run iff",
-                framework=framework,
-                mode=graph.name,
-                statement=f"Under the {graph.rules} rules, every check of {graph.name} on {names} holds exactly when "
+            _claim(
+                graph,
+                framework,
+                family,
+                f"{names} run iff",
+                f"Under the {graph.rules} rules, every check of {graph.name} on {names} holds exactly when "
                 + "; and ".join(parts_text or ["true"]),
-                proposition=sp.Equivalent(joint, sp.And(*parts, *cross)),
-                expect=Status.PROVED,
-                call=lambda values: _shape_call(graph, values),
-                family=family,
+                sp.Equivalent(joint, sp.And(*parts, *cross)),
             )
         )
     return claims
