@@ -25,6 +25,8 @@ ENV = "TF_ENABLE_ONEDNN_OPTS"
 _PINNED: list[str] = []
 #: cpu_flags' answers by file (functools.cache would cost explain's start-up its import)
 _FLAGS: dict[str, frozenset[str]] = {}
+#: this machine's answer by the value of TF_ENABLE_ONEDNN_OPTS (None: unset): a TensorFlow model asks on every call
+_HERE: dict[str | None, Choice] = {}
 
 
 class _Pinned:
@@ -68,14 +70,14 @@ def cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> frozenset[str]:
 
 
 def _read_flags(cpuinfo: str) -> frozenset[str]:
+    """The first ``flags`` line's words (read up to it: /proc/cpuinfo repeats it for every core)."""
     try:
         with open(cpuinfo) as f:
-            text = f.read()
+            for line in f:
+                if line.startswith("flags"):
+                    return frozenset(line.partition(":")[2].split())
     except OSError:
-        return frozenset()
-    for line in text.splitlines():
-        if line.startswith("flags"):
-            return frozenset(line.partition(":")[2].split())
+        pass
     return frozenset()
 
 
@@ -105,6 +107,17 @@ def tensorflow_kernels(
     """``eigen`` or ``onednn``: what TensorFlow's CPU convolutions run on this machine (or the one described)."""
     if _PINNED and env is None and flags is None:
         return Choice(_PINNED[-1], "pinned by derive.machine.pinned")
+    if env is None and flags is None and system is None and machine is None:
+        here = os.environ.get(ENV)
+        if here not in _HERE:
+            _HERE[here] = _choose(os.environ, None, None, None)
+        return _HERE[here]
+    return _choose(env, flags, system, machine)
+
+
+def _choose(
+    env: Mapping[str, str] | None, flags: frozenset[str] | None, system: str | None, machine: str | None
+) -> Choice:
     env = os.environ if env is None else env
     here = _uname() if system is None or machine is None else ("", "")
     system = here[0] if system is None else system

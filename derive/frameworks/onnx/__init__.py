@@ -26,8 +26,6 @@ attributes lists, ``pads`` ``[x1_begin, x2_begin, ..., x1_end, x2_end]``; the re
 
 from __future__ import annotations
 
-import math
-
 from ... import _arith as A
 from ... import lengths as L
 from ..._record import record
@@ -286,6 +284,8 @@ def _ref_blocks_ok(a: Mapping[str, Any]) -> Any:
     axes = _axes(a)
     if len(axes) == 1:
         return A.eq(_ref_blocks(a), a["n"])
+    import math  # here, not at the top: only an N-d call of the reference backend needs it (explain's start-up)
+
     # col2im compares the products over all axes, not each axis
     return A.eq(math.prod(_ref_blocks(x) for x in axes), math.prod(x["n"] for x in axes))
 
@@ -294,6 +294,8 @@ def _ref_blocks_message(a: Mapping[str, Any]) -> str:
     axes = _axes(a)
     blocks = [_ref_blocks(x) for x in axes]
     listed = ", ".join(f"np.int64({b})" for b in blocks)
+    import math
+
     return (
         "expected size of input's dimension 2 to match the calculated number of sliding blocks "
         f"[{listed}] = {math.prod(blocks)}, but got input.size(2)={math.prod(x['n'] for x in axes)}."

@@ -34,8 +34,6 @@ keyword, not TF's) models the CPU kernels, which refuse dilation > 1 in the tran
 
 from __future__ import annotations
 
-import math
-
 from ... import _arith as A
 from ... import lengths as L
 from ..._record import record
@@ -394,7 +392,7 @@ def accepted_interval(a: Mapping[str, Any], n: Any) -> tuple[Any, Any]:
     s = _stride(a)
     if kernels(a) == "onednn":
         if not A.is_symbolic(n) and n == 0:
-            return 0, math.inf  # an empty input is never checked
+            return 0, float("inf")  # an empty input is never checked
         if a["padding"] == "SAME":
             return (n - 1) * s + 1, n * s
         low = (n - 1) * s + _K(a)
