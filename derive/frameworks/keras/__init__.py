@@ -178,6 +178,11 @@ def _on_tf_backend(a: Mapping[str, Any]) -> bool:
     return a.get("backend") == "tensorflow"
 
 
+#: TensorFlow's transposed-op checks per rank, built once: on_tensorflow takes a dozen of them (Keras' and tf.keras'
+#: layers), and building the whole tuple for each was a millisecond of explain's start-up
+_TF_CHECKS = {rank: T.transpose_requirements(rank) for rank in (1, 2, 3)}
+
+
 def on_tensorflow(
     index: int,
     length: Callable[[Mapping[str, Any]], Any] = transposed_length,
@@ -187,7 +192,7 @@ def on_tensorflow(
 
     Also used by :mod:`derive.frameworks.keras2`, whose layers call the same TF ops.
     """
-    by_rank = {rank: T.transpose_requirements(rank)[index] for rank in (1, 2, 3)}
+    by_rank = {rank: checks[index] for rank, checks in _TF_CHECKS.items()}
     r = by_rank[1]
 
     def rank(a: Mapping[str, Any]) -> int:
