@@ -1,11 +1,12 @@
 """``derive explain`` start-up for every framework next to a bare ``python -c pass``, side by side (interleaved rounds).
 
-    python bench/startup.py [--rounds N] [--frameworks torch,jax,...] [--json FILE]
+    python bench/startup.py [--rounds N] [--frameworks torch,jax,...] [--command explain|shape] [--json FILE]
 
 Each round starts a fresh interpreter for ``python -c pass`` and for one ``derive explain <framework> ...`` call
-per framework picked (the console script, as a user runs it; the calls are in EXPLAIN), in an order rotated
-every round, so all of them see the same machine load; the report is each one's median wall time and its
-ratio to the bare interpreter's (the goal: at most 2), one row per framework. The headline is torch's
+per framework picked (the console script, as a user runs it; the calls are tests/test_startup.py's; ``--command
+shape`` times its ``derive shape <framework> ...`` calls instead), in an order rotated every round, so all of
+them see the same machine load; the report is each one's median wall time and its ratio to the bare
+interpreter's (the goal: at most 2), one row per framework. The headline is torch's
 (``derive explain torch --n 4 --kernel-size 3 --stride 2``). The package's bytecode is compiled first
 (``compileall``), as an install leaves it, so a ``PYTHONDONTWRITEBYTECODE`` environment does not time the
 compiler on every run. It also says how derive is installed: an editable install's import hook
@@ -13,8 +14,8 @@ compiler on every run. It also says how derive is installed: an editable install
 ``editable_mode=compat`` (a path entry).
 
 One more command, timed in the same rounds, says where the rest goes: ``python -c "import itertools, ..."``
-with the standard-library modules torch's explain loads beyond a bare interpreter (listed on each run, found
-by running explain): the floor explain cannot go below while its modules import them.
+with the standard-library modules torch's call loads beyond a bare interpreter (listed on each run, found
+by running it): the floor the command cannot go below while its modules import them.
 """
 
 from __future__ import annotations
@@ -28,27 +29,17 @@ import sys
 import time
 from pathlib import Path
 
-from derive import registry
-
 ROOT = Path(__file__).resolve().parent.parent
-#: one small explain call per framework (its words after ``derive explain``): the README's and the inverse
-#: tables' examples; tensorflow's and keras-on-tensorflow's read the machine's kernels too
-_CALLS = {
-    "torch": "torch --n 4 --kernel-size 3 --stride 2",
-    "tensorflow": "tensorflow --n 4 --kernel-size 3 --strides 2",
-    "keras": "keras --n 20 --kernel-size 3 --strides 10 --padding same --backend tensorflow",
-    "keras2": "keras2 --n 26 --kernel-size 7",
-    "jax": "jax --n 6 --kernel-size 3 --strides 2 --padding SAME",
-    "flax": "flax --n 6 --kernel-size 3 --strides 2",
-    "onnx": "onnx --n 4 --kernel-shape 4 --strides 4",
-    "caffe": "caffe --n 4 --kernel-size 4 --stride 4",
-    "mxnet": "mxnet --n 4 --kernel 4 --stride 4",
-    "paddle": "paddle --n 5 --kernel-size 3 --stride 2 --padding SAME",
-    "chainer": "chainer --n 4 --ksize 4 --stride 4",
-    "lasagne": "lasagne --n 4 --filter-size 3 --stride 2 --crop same",
-    "tinygrad": "tinygrad --n 4 --kernel-size 4 --stride 4",
-}
-EXPLAIN = {key: ["explain", *line.split()] for key, line in _CALLS.items()}
+sys.path.insert(0, str(ROOT))
+
+from derive import registry  # noqa: E402
+from tests.test_startup import FRAMEWORK_COMMANDS  # noqa: E402
+
+#: one small explain and one shape call per framework, the ones tests/test_startup.py runs (it checks every
+#: registered framework has them): README and inverse-table examples; tensorflow's and keras-on-tensorflow's
+#: explain read the machine's kernels too, Caffe's shape passes --pad (a prefix of shape's own --padding)
+EXPLAIN = {key: ["explain", key, *e.split()] for key, ((e, _), _) in FRAMEWORK_COMMANDS.items()}
+SHAPE = {key: ["shape", key, *s.split()] for key, (_, (s, _)) in FRAMEWORK_COMMANDS.items()}
 HEADLINE = "torch"
 
 
@@ -86,23 +77,22 @@ def _frameworks(text: str) -> list[str]:
 
 
 def main() -> None:
-    missing = [k for k in registry.NAMES if k not in EXPLAIN]
-    if missing:
-        raise SystemExit(f"bench/startup.py: no explain call for {', '.join(missing)}: add one to EXPLAIN")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--frameworks", type=_frameworks, default=list(EXPLAIN),
                         help="comma list of framework keys (default: all, in the registry's order)")  # fmt: skip
+    parser.add_argument("--command", choices=("explain", "shape"), default="explain")
     parser.add_argument("--json", help="also write the numbers to this file")
     args = parser.parse_args()
+    calls = EXPLAIN if args.command == "explain" else SHAPE
     compileall.compile_dir(str(ROOT / "derive"), quiet=1)
     script = Path(sys.executable).with_name("derive")
     derive = [str(script)] if script.exists() else [sys.executable, "-m", "derive"]
     bare = [sys.executable, "-c", "pass"]
     floor_of = HEADLINE if HEADLINE in args.frameworks else args.frameworks[0]
-    stdlib = _stdlib_modules(EXPLAIN[floor_of])
+    stdlib = _stdlib_modules(calls[floor_of])
     imports = [sys.executable, "-c", f"import {', '.join(stdlib)}" if stdlib else "pass"]
-    commands = {"python -c pass": bare, **{k: derive + EXPLAIN[k] for k in args.frameworks}, "stdlib": imports}
+    commands = {"python -c pass": bare, **{k: derive + calls[k] for k in args.frameworks}, "stdlib": imports}
     for _ in range(3):  # warm the file cache
         for command in commands.values():
             _wall(command)
@@ -114,21 +104,22 @@ def main() -> None:
     ms = {name: statistics.median(t) * 1000 for name, t in times.items()}
     b = ms["python -c pass"]
     rows = {k: {"ms": round(ms[k], 1), "ratio": round(ms[k] / b, 2)} for k in args.frameworks}
-    facts = {"python_pass_ms": round(b, 1), "rounds": args.rounds, "install": _hook(), "frameworks": rows,
-             "stdlib_of": floor_of, "stdlib_modules": stdlib, "stdlib_imports_ms": round(ms["stdlib"], 1),
-             "stdlib_ratio": round(ms["stdlib"] / b, 2)}  # fmt: skip
+    facts = {"command": args.command, "python_pass_ms": round(b, 1), "rounds": args.rounds, "install": _hook(),
+             "frameworks": rows, "stdlib_of": floor_of, "stdlib_modules": stdlib,
+             "stdlib_imports_ms": round(ms["stdlib"], 1), "stdlib_ratio": round(ms["stdlib"] / b, 2)}  # fmt: skip
     if HEADLINE in rows:  # the keys the torch-only report had
-        facts.update(derive_explain_ms=rows[HEADLINE]["ms"], ratio=rows[HEADLINE]["ratio"])
-        print(f"derive {' '.join(EXPLAIN[HEADLINE])}: {rows[HEADLINE]['ms']:.1f} ms, "
+        facts.update({f"derive_{args.command}_ms": rows[HEADLINE]["ms"], "ratio": rows[HEADLINE]["ratio"]})
+        print(f"derive {' '.join(calls[HEADLINE])}: {rows[HEADLINE]['ms']:.1f} ms, "
               f"{rows[HEADLINE]['ratio']:.2f}x python -c pass (goal: <= 2)")  # fmt: skip
     print(f"python -c pass: {b:.1f} ms (median of {args.rounds} interleaved rounds)\n")
-    print(f"{'framework':<12}{'ms':>8}{'ratio':>8}  derive explain ...")
+    print(f"{'framework':<12}{'ms':>8}{'ratio':>8}  derive {args.command} ...")
     for k, row in rows.items():
-        print(f"{k:<12}{row['ms']:8.1f}{row['ratio']:7.2f}x  {' '.join(EXPLAIN[k][1:])}")
+        print(f"{k:<12}{row['ms']:8.1f}{row['ratio']:7.2f}x  {' '.join(calls[k][1:])}")
     worst = max(rows, key=lambda k: rows[k]["ratio"])
     print(f"\nslowest: {worst} {rows[worst]['ratio']:.2f}x (goal: every framework <= 2)")
-    print(f"python -c 'import <the stdlib modules {floor_of}'s explain loads>'  {facts['stdlib_imports_ms']:.1f} ms "
-          f"({facts['stdlib_ratio']:.2f}x): {' '.join(stdlib) or 'none'}")  # fmt: skip
+    print(f"python -c 'import <the stdlib modules {floor_of}'s {args.command} loads>'  "
+          f"{facts['stdlib_imports_ms']:.1f} ms ({facts['stdlib_ratio']:.2f}x): "
+          f"{' '.join(stdlib) or 'none'}")  # fmt: skip
     print(f"derive is installed as {facts['install']}")
     if args.json:
         Path(args.json).write_text(json.dumps(facts, indent=1))
