@@ -588,3 +588,35 @@ def test_tensorflows_default_table_follows_the_kernels_it_picks():
             assert f"picks {kernels} (pinned by derive.machine.pinned) and behaves otherwise" in other
             assert other.endswith(f"(its rules: --runtime {table})")
     assert "oneDNN CPU kernels (TF_ENABLE_ONEDNN_OPTS=1)" in describe(ONEDNN)
+
+
+def _pool(k: int, s: int) -> dict:
+    return {"pool_size": (k,), "strides": (s,), "padding": "valid"}
+
+
+def test_sizes_derive_does_not_model_are_reported_as_such_not_as_failures():
+    """On oneDNN a convolution's empty output is not modelled (N = 2 here; N = 1 is TensorFlow's negative-size
+    refusal): the answer names those sizes (proved) apart from the set, and neither the smallest failure nor
+    --try calls them failures."""
+    g = _graph("Conv1D", {**_conv(1, 3, filters=3), "use_bias": False}, (1, "N", 2), ONEDNN)
+    answer = analyse(g)
+    n = answer.dims["N"]
+    assert (n.runs.start, n.runs.finite) == (3, ())  # every check holds exactly from N = 3
+    assert n.unmodelled is not None and (n.unmodelled.finite, n.unmodelled.start) == ((2,), None)
+    assert n.first_failure is not None and n.first_failure.values["N"] == 1
+    assert "at the sizes derive models; not modelled: N ∈ {2}" in answer.text()
+    assert answer.to_json()["dims"]["N"]["not_modelled"]["finite"] == [2]
+    assert answer.attempt({"N": 1}).to_json()["runs"] is False
+    attempt = answer.attempt({"N": 2})
+    assert attempt.text().startswith("2: not modelled at layer") and attempt.to_json()["runs"] is None
+
+
+def test_a_failure_before_a_size_not_modelled_is_a_failure():
+    """A check that fails earlier in execution order decides: where the pooling before the convolution already
+    fails, the size is a failure, not 'not modelled' (only sizes that reach the convolution's check are)."""
+    g = _graph("MaxPooling1D", _pool(2, 2), (1, "N", 1), ONEDNN, (("Conv1D", _conv(1, 3, filters=1)),))
+    answer = analyse(g)
+    for size in range(1, 40):
+        f = first_failure(answer.propagated, {"N": size})
+        unknown = answer.dims["N"].unmodelled
+        assert (f is not None and f.error == "NotModelled") == (unknown is not None and size in unknown), size

@@ -24,7 +24,7 @@ from sympy.printing.str import StrPrinter
 from ..errors import DeriveError, ParameterError, UnsupportedExpressionError
 from ..evaluate import evaluate
 from . import rules as R
-from .graph import Check, Graph, GraphError, Tensor, dim_symbol
+from .graph import NOT_MODELLED, Check, Graph, GraphError, Tensor, dim_symbol
 
 # -- propagation ---------------------------------------------------------------------------------
 
@@ -416,6 +416,9 @@ class DimAnswer:
     own: PeriodicSet | None = None
     cross: tuple[sp.Basic, ...] = ()
     joint: Proof | None = None
+    # the sizes of this dim the rule table does not model (a check with error NOT_MODELLED fails: proved); the
+    # set ``runs`` is exact at every other size
+    unmodelled: PeriodicSet | None = None
 
     def to_json(self) -> dict[str, Any]:
         ff = self.first_failure
@@ -431,6 +434,8 @@ class DimAnswer:
         }
         if self.proof.reason:
             out["reason"] = self.proof.reason
+        if self.unmodelled is not None:
+            out["not_modelled"] = self.unmodelled.to_json()
         if self.coupled:
             out["coupled"] = list(self.coupled)
             out["own"] = self.own.to_json() if self.own is not None else None
@@ -464,7 +469,8 @@ class Attempt:
         return {
             "values": self.values,
             "held": list(self.held),
-            "runs": ff is None,
+            # None where derive does not model the size (its rules refuse to guess there)
+            "runs": None if ff is not None and ff.error == NOT_MODELLED else ff is None,
             "failure": None if ff is None else {"node": ff.node, "op": ff.op, "message": ff.message},
             "nearest": self.nearest,
             "outputs": self.outputs,
@@ -483,6 +489,8 @@ class Attempt:
             shapes = "; ".join(f"{name}: {list(shape)}" for name, shape in self.outputs.items())
             return f"{at} runs: {shapes}"
         ff = self.failure
+        if ff.error == NOT_MODELLED:
+            return f"{at}: not modelled at {ff.node} ({ff.message})"
         line = f"{at} fails at {ff.node} ({ff.message})"
         if not self.nearest:
             return line
@@ -503,6 +511,9 @@ class Answer:
     preserves: dict[str, dict[str, str]] = field(default_factory=dict)
     # a size of every dim at which the model runs (empty when none was found): where attempt holds dims not given
     base: dict[str, int] = field(default_factory=dict)
+    # where the rule table does not model the size (some NOT_MODELLED check fails): the sets, the condition and
+    # the formulas say nothing there
+    unmodelled: sp.Basic = sp.false
 
     def attempt(self, values: Mapping[str, int]) -> Attempt:
         """Run the model's checks at ``values``; where it fails, the nearest sizes of each failing dim that run."""
@@ -534,13 +545,16 @@ class Answer:
         return _member(self.dims[name].runs)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "dims": {name: d.to_json() for name, d in self.dims.items()},
             "condition": str(self.condition),
             "outputs": {name: [str(x) for x in shape] for name, shape in self.outputs.items()},
             "preserves": self.preserves,
             "rules": self.propagated.graph.rules,
         }
+        if self.unmodelled is not sp.false:
+            out["not_modelled"] = str(self.unmodelled)
+        return out
 
     def text(self) -> str:
         """The answer as lines: per dim (or coupled group) its set and proof and smallest failure, each output's
@@ -564,8 +578,13 @@ class Answer:
                 lines.append(f"{name}: runs for no {name} ≥ 1 ({d.proof.status})")
             else:
                 lines.append(f"{name}: runs iff {d.runs.text(name)} ({d.proof.status})")
+            if d.unmodelled is not None:
+                lines[-1] += f" at the sizes derive models; not modelled: {_sizes_text(d.unmodelled, name)}"
             if d.first_failure is not None:
                 lines[-1] += f"; {d.failure_text(self.dims)}"
+        # a per-dim set is given where the sizes not modelled are one dim's own; else the condition, once
+        if self.unmodelled is not sp.false and all(d.unmodelled is None for d in self.dims.values()):
+            lines.append(f"not modelled where {formula(self.unmodelled)}: the sets above hold at every other size")
         for out, shape in self.outputs.items():
             lines.append(f"{out}: [{', '.join(formula(x) for x in shape)}]")
         for out, kept in self.preserves.items():
@@ -682,6 +701,7 @@ def analyse(graph: Graph, timeout: float = 10.0) -> Answer:
     conjuncts = _conjuncts(p.checks)
     condition = sp.And(*conjuncts) if conjuncts else sp.true
     groups = _groups(conjuncts, names)
+    unmodelled = _unmodelled(p.checks, timeout)
     dims: dict[str, DimAnswer] = {}
     sets: dict[str, PeriodicSet | None] = {}
     for group in groups:
@@ -717,11 +737,49 @@ def analyse(graph: Graph, timeout: float = 10.0) -> Answer:
         if d.runs is None:
             value = next((x for x in range(1, 257) if first_failure(p, {**others, name: x}) is not None), None)
         failure = first_failure(p, {**others, name: value}) if value is not None else None
-        dims[name] = DimAnswer(d.name, d.runs, d.proof, failure, d.coupled, d.own, d.cross, d.joint)
+        v = p.symbols[name]
+        unknown = None
+        if unmodelled.free_symbols == {v}:  # the sizes not modelled are this dim's own: say which, proved
+            found, proof = exact_set(unmodelled, v, timeout)
+            unknown = found if proof.status == "proved" else None
+        if failure is not None and failure.error == NOT_MODELLED:
+            # a size derive does not model is no failure: the smallest that fails where the rules answer
+            failure = next(
+                (f for x in range(value + 1, 4097) if (f := first_failure(p, {**others, name: x})) is not None
+                 and f.error != NOT_MODELLED),
+                None,
+            )  # fmt: skip
+        dims[name] = DimAnswer(d.name, d.runs, d.proof, failure, d.coupled, d.own, d.cross, d.joint, unknown)
     dims = {n: dims[n] for n in names}  # the graph's order of dims, not the groups'
     outputs = {name: tuple(simplify_dim(x) for x in shape) for name, shape in p.outputs.items()}
     preserves = _preserves(outputs, p, condition, timeout)
-    return Answer(p, dims, condition, outputs, preserves, base)
+    return Answer(p, dims, condition, outputs, preserves, base, unmodelled)
+
+
+def _unmodelled(checks: tuple[Check, ...], timeout: float) -> sp.Basic:
+    """Where the first check to fail (in execution order) is one marking sizes derive does not model: there
+    the runtime's behaviour is unknown; where an earlier check fails, the model fails as the rules say. False
+    only where Z3 proves no size reaches such a check failing."""
+    from ..prover import prove
+
+    cases, before = [], []
+    for c in checks:
+        holds = sp.true if c.holds is True else sp.false if c.holds is False else c.holds
+        if c.error == NOT_MODELLED:
+            cases.append(sp.And(*before, sp.Not(holds)))
+        before.append(holds)
+    where = sp.Or(*cases)
+    if where is not sp.false and prove(sp.Not(where), timeout=timeout).proved:
+        return sp.false
+    return where
+
+
+def _sizes_text(s: PeriodicSet, name: str) -> str:
+    """A set of sizes, a run 1..k read as ``name ≤ k``."""
+    if s.start is None and len(s.finite) > 3 and s.finite == tuple(range(s.finite[0], s.finite[-1] + 1)):
+        low = "" if s.finite[0] == 1 else f"{s.finite[0]} ≤ "
+        return f"{low}{name} ≤ {s.finite[-1]}"
+    return s.text(name)
 
 
 def _decompose(

@@ -44,6 +44,10 @@ class Tensor:
         return len(self.shape)
 
 
+#: the ``error`` of a check that marks sizes derive does not model (a rule table refuses to guess there): the
+#: answer reports those sizes as not modelled, never as failing
+NOT_MODELLED = "NotModelled"
+
 #: a check's message at one failing size (symbol -> int), or a fixed text
 Message = str | Callable[[Mapping[sp.Symbol, int]], str]
 

@@ -59,7 +59,7 @@ from typing import Any
 import sympy as sp
 
 from ...frameworks import keras as K
-from ..graph import Check, GraphError, Node, Tensor
+from ..graph import NOT_MODELLED, Check, GraphError, Node, Tensor
 from . import register
 from .common import Values, at, s
 
@@ -73,8 +73,6 @@ DESCRIPTIONS = {
     ONEDNN: "Keras 3.15 on TensorFlow 2.21, oneDNN CPU kernels (TF_ENABLE_ONEDNN_OPTS=1), model called eagerly",
     JAX: "Keras 3.15 on JAX 0.10 (CPU), model called eagerly",
 }
-#: the error of a check that marks sizes derive does not model (the answer says so there, never guesses)
-NOT_MODELLED = "NotModelled"
 #: oneDNN's max pooling descriptor refusal (mkl_maxpooling_op.cc, as TF 2.21 reports it)
 POOL_DESCRIPTOR = (
     "Compute received an exception:Status: 2, message: could not create a descriptor for a pooling forward "
