@@ -6,13 +6,14 @@ bare ``python -c pass`` (bench/startup.py). Classes elsewhere keep dataclasses.
 
 Fields are the class's own annotations in order, after its record bases' fields. ``__init__``, ``__repr__``,
 ``__eq__``, ``__hash__``, the frozen ``__setattr__``/``__delattr__`` and ``__match_args__`` are dataclasses'
-(tests/test_record.py builds each class both ways and compares them); only ``__init__`` is compiled, on the
-class's first instance (one ``exec``; a record a run never makes costs none), the rest are shared closures. A
+(tests/test_record.py builds each class both ways and compares them); only ``__init__`` is compiled (one ``exec``),
+once the class has made a few instances without it (a record a run makes a few of, or none, costs no compile; a call
+whose arguments do not bind plainly compiles at once and gets Python's own error); the rest are shared closures. A
 method the class defines itself is kept. Every annotation is a field (no ``ClassVar``, ``InitVar`` or default
 factories: no record here needs them), and a record's subclasses are records (any attribute of an instance is
 frozen). ``dataclasses.fields``, ``asdict``, ``replace`` and ``is_dataclass`` take a record too (``Explanation`` is
-documented as a dataclass): its ``__dataclass_fields__`` is built on first read, by dataclasses, which whoever
-reads it has imported.
+documented as a dataclass): its ``__dataclass_fields__`` is built on first read, by dataclasses, which whoever reads
+it has imported.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 _MISSING = object()
+#: instances a record makes before compiling its __init__ (each costs ≈1 µs more than the compiled one's call)
+_INTERPRETED = 32
 
 
 class FrozenInstanceError(AttributeError):
@@ -90,11 +93,42 @@ def _make(cls: type[T], with_repr: bool) -> type[T]:
     source = f"def __init__({', '.join(params)}):\n    {'; '.join(body) or 'pass'}\n"
     namespace: dict[str, Any] = {f"_dflt_{f.name}": f.default for f in every if f.default is not _MISSING}
     namespace["_set"] = object.__setattr__
+    positional = tuple(f.name for f in init if not f.kw_only)
+    accepted = frozenset(f.name for f in init)
+    filled = tuple((f.name, f.init, f.default) for f in every if f.init or f.default is not _MISSING)
+    post_init = hasattr(cls, "__post_init__")
+    calls = [0]
+
+    def interpreted(self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        """What the compiled ``__init__`` does, where the arguments bind plainly; False (nothing set): they do not,
+        and the compiled one raises Python's own error."""
+        if len(args) > len(positional):
+            return False
+        values = dict(zip(positional, args, strict=False))  # fewer args: the rest by keyword or default
+        for name, value in kwargs.items():
+            if name not in accepted or name in values:
+                return False
+            values[name] = value
+        settings = []
+        for name, is_init, default in filled:
+            value = values.get(name, default) if is_init else default
+            if value is _MISSING:
+                return False
+            settings.append((name, value))
+        for name, value in settings:
+            object.__setattr__(self, name, value)
+        if post_init:
+            self.__post_init__()
+        return True
 
     def first_init(self: Any, *args: Any, **kwargs: Any) -> None:
-        # compiled on the first call (compiling is most of a record's cost): a record a run never makes costs nothing
+        # the first _INTERPRETED instances are made without compiling (compiling is most of a record's cost, ≈0.1 ms:
+        # a record a run makes a few of, or none, costs none), then __init__ is compiled for the records made often
         made = namespace.get("__init__")
         if made is None:
+            calls[0] += 1
+            if calls[0] <= _INTERPRETED and interpreted(self, args, kwargs):
+                return
             exec(source, namespace)
             made = namespace["__init__"]
             made.__qualname__ = f"{cls.__qualname__}.__init__"

@@ -183,11 +183,16 @@ def built(case, way: str):
     else:
         make = _record.record(repr=False) if case is own_repr else _record.record
         cls, rows = case(make, _record.field, Shown)
+    return cls, instances(case, cls, rows)
+
+
+def instances(case, cls, rows):
+    """The case's class called on each row (keyword_only's last dict: keyword arguments)."""
     values = []
     for row in rows:
         kwargs = row[-1] if row and isinstance(row[-1], dict) and case is keyword_only else {}
         values.append(cls(*row[: len(row) - bool(kwargs)], **kwargs))
-    return cls, values
+    return values
 
 
 def both(case):
@@ -290,6 +295,25 @@ def test_pickle_round_trip():
 
     for value in (Query(4, 16, Bounds(kernel=Range(1, 9))), Interval(1, 3), FloorAffine(1, 2, 3)):
         assert pickle.loads(pickle.dumps(value)) == value
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_interpreted_and_compiled_init_agree(case):
+    """A record's first instances (made without compiling __init__) are the ones its compiled __init__ makes once
+    the class has made enough, given the arguments by position or by name."""
+    make = _record.record(repr=False) if case is own_repr else _record.record
+    cls, rows = case(make, _record.field, Shown)
+
+    def both_ways():
+        made = instances(case, cls, rows)
+        return made + [cls(**{k: v.__dict__[k] for k in cls.__match_args__}) for v in made]
+
+    first = both_ways()
+    assert cls.__init__.__code__.co_filename != "<string>"  # not compiled yet
+    while cls.__init__.__code__.co_filename != "<string>":
+        both_ways()
+    again = both_ways()
+    assert [list(v.__dict__.items()) for v in again] == [list(v.__dict__.items()) for v in first]
 
 
 @pytest.mark.parametrize("args", [(), (1, 2, 3), ("a",)])
