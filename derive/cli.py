@@ -253,9 +253,10 @@ def _shape_framework(args: argparse.Namespace, extra: list[str]) -> tuple[str, l
 def _one_axis(result: Any, row: dict[str, Any], axes: int, pair: bool = False) -> None:
     """Refuse a value the framework read as several axes (torch's padding=(1, 1) is ConvTranspose2d's)."""
     values = result if pair and isinstance(result, tuple) else (result,)
-    if all(v is None or isinstance(v, int) for v in values):
+    # an accepted interval may have no top (TensorFlow's oneDNN accepts every output_shape for n = 0)
+    if all(v is None or isinstance(v, int) or (pair and v == _UNBOUNDED) for v in values):
         return
-    key, value = next(((k, v) for k, v in row.items() if isinstance(v, (tuple, list))), ("--n", None))
+    key, value = next(((k, v) for k, v in row.items() if isinstance(v, (tuple, list))), ("n", None))
     flag = f"--{key.replace('_', '-')}"
     raise ParameterError(flag, f"must have one value per axis of --n ({axes}), as a comma list", value)
 
@@ -278,6 +279,9 @@ def _flags(extra: list[str], label: str) -> list[tuple[str, str]]:
     return pairs
 
 
+_UNBOUNDED = float("inf")
+
+
 class _Interval(tuple):
     """An interval of lengths, printed ``lo..hi`` (and as a list in JSON)."""
 
@@ -289,14 +293,18 @@ def _format(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, _Interval):
+        if value[1] == _UNBOUNDED:
+            return f"{value[0]}..∞"
         return f"{value[0]}..{value[1]}" if value[0] <= value[1] else "none"
     return str(value)
 
 
 def _json_value(value: Any) -> Any:
-    """One axis's result in JSON: a length, ``[lo, hi]``, or null for an empty interval."""
+    """One axis's result in JSON: a length, ``[lo, hi]`` (hi null: no top), or null for an empty interval."""
     if isinstance(value, _Interval) and value[0] > value[1]:
         return None
+    if isinstance(value, _Interval) and value[1] == _UNBOUNDED:
+        return [value[0], None]  # no top: JSON has no infinity
     return list(value) if isinstance(value, tuple) else value
 
 

@@ -304,6 +304,16 @@ def test_shape_accepted_per_axis_torch(capsys):
     )
 
 
+def test_shape_accepted_without_a_top(capsys):
+    """TensorFlow's oneDNN accepts every output_shape for an empty input: the interval has no top, printed 0..∞ and
+    [0, null] in JSON (it was refused as '----n' must have one value per axis)."""
+    call = ["shape", "tensorflow", "accepted", "--kernel-size", "3", "--strides", "2", "--padding", "VALID"]
+    assert _printed([*call, "--n", "0,1", "--kernels", "onednn"], capsys) == "0..∞ 2..4"
+    assert main([*call, "--n", "0", "--kernels", "onednn", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["result"] == [[0, None]]
+    assert _printed([*call, "--n", "0", "--kernels", "eigen"], capsys) == "0..2"
+
+
 @pytest.mark.parametrize("framework", ["keras", "keras2"])
 def test_solve_max_bounds_only_the_knobs_a_framework_has(framework, capsys):
     """`solve keras --max 8 --all` answers (Keras has no integer padding for --max to bound) and lists 4n first."""
