@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 from .._record import replace
-from ._search import padding_line, progression, stride_order
+from ._search import kernel_for_total, kernel_span, padding_line, progression, stride_ceiling, stride_order
 from ._space import Space
 from ._values import Bounds, Budget, Dim, Family, Found, Pads, Query, Range, _min
 
@@ -80,21 +80,11 @@ class PairedSpace(Space):
             index["mode"] = p.upper() if isinstance(p, str) else "EXPLICIT"
         return index
 
-    @staticmethod
-    def kernel_span(b: Bounds, d: int) -> tuple[int, int | None]:
-        """``u = kernel_size - 1`` within the bounds (a dilated kernel has u >= 1)."""
-        return max(b.kernel.lo - 1, 1 if d > 1 else 0), None if b.kernel.hi is None else b.kernel.hi - 1
-
     def dims(self, q: Query) -> list[Dim]:
         n, out, b = q.n, q.out, q.bounds
         modes = self.allowed_modes(q) if self.modes else ("EXPLICIT",)
         p_hi = b.padding.hi
-        if n < 2:
-            s_hi = None
-        elif "EXPLICIT" in modes:
-            s_hi = None if p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
-        else:
-            s_hi = (out - 1) // (n - 1)
+        s_hi = stride_ceiling(n, out, p_hi, "EXPLICIT" in modes)
         u1 = max(b.kernel.lo - 1, 1)  # the least u of a dilated kernel
 
         def e0(ix: Mapping[str, Any]) -> int:
@@ -112,7 +102,7 @@ class PairedSpace(Space):
             if ix.get("mode", "EXPLICIT") != "EXPLICIT":
                 return [None]
             s, d = ix["stride"], ix["dilation"]
-            u_lo, u_hi = self.kernel_span(b, d)
+            u_lo, u_hi = kernel_span(b, d)
             lo = max(2 * b.padding.lo, d * u_lo - e0(ix))
             hi = _min(
                 None if p_hi is None else 2 * p_hi, None if u_hi is None else d * u_hi - e0(ix) + self.adjust_top(s, d)
@@ -124,7 +114,7 @@ class PairedSpace(Space):
             mode, top = ix.get("mode", "EXPLICIT"), self.adjust_top(s, d)
             if mode == "SAME":
                 return self.mode_adjusts(q, ix)
-            u_lo, u_hi = self.kernel_span(b, d)
+            u_lo, u_hi = kernel_span(b, d)
             e = e0(ix)
             if mode == "EXPLICIT" and total is None:  # a = e0 - d·u + 2p
                 lo = None if u_hi is None else e - d * u_hi + 2 * b.padding.lo
@@ -149,7 +139,7 @@ class PairedSpace(Space):
         p_lo, p_hi = b.padding.lo, b.padding.hi
         floor = self.pad_floor(a, out)
         e = out - 1 - a - (n - 1) * s  # d·u - (lo + hi) = e with u = kernel_size - 1
-        u_lo, u_hi = self.kernel_span(b, d)
+        u_lo, u_hi = kernel_span(b, d)
         fixed: dict[str, Any] = {"stride": s, "output_padding": a, "dilation": d}
         if mode == "EXPLICIT" and total is None:
             line = padding_line(d, e, u_lo, u_hi, p_lo if floor is None else max(p_lo, floor), p_hi)
@@ -158,10 +148,8 @@ class PairedSpace(Space):
             padding, kernel, count = line
             return fixed, (("padding", *padding), ("kernel_size", *kernel)), count
         total = total or 0
-        if (e + total) % d:
-            return None
-        u = (e + total) // d
-        if u < u_lo or (u_hi is not None and u > u_hi):
+        u = kernel_for_total(d, e, total, u_lo, u_hi)
+        if u is None:
             return None
         if mode == "VALID":
             return {**fixed, "padding": "VALID"}, (("kernel_size", u + 1, 1),), 1

@@ -50,14 +50,62 @@ def progression(lo: int, hi: int | None, step: int = 1, residue: int | None = No
     return first, None if hi is None else (hi - first) // step + 1
 
 
+def stride_ceiling(n: int, out: int, pad_hi: int | None, padded: bool) -> int | None:
+    """The largest stride that can still give ``out`` from ``n`` inputs (None: no bound).
+
+    ``out - 1 - (n-1)·stride`` is ``d·u - lo - hi`` with ``d·u >= 0``, so it is at least ``-2·pad_hi`` where the
+    call may take pads (``padded``; open pads: no bound), and at least 0 where it may not; n = 1 ignores the stride.
+    """
+    if n < 2:
+        return None
+    if padded:
+        return None if pad_hi is None else (out - 1 + 2 * pad_hi) // (n - 1)
+    return (out - 1) // (n - 1)
+
+
+def kernel_span(b: Bounds, d: int) -> tuple[int, int | None]:
+    """``u = kernel_size - 1`` within the bounds (a dilated kernel has u >= 1)."""
+    return max(b.kernel.lo - 1, 1 if d > 1 else 0), None if b.kernel.hi is None else b.kernel.hi - 1
+
+
+def adjust_span(b: Bounds, d: int, e0: int, lo: int, hi: int) -> tuple[int, int]:
+    """``lo..hi`` narrowed to the adjusts ``a`` (an output padding or offset) for which ``d·u - 2·pad = e0 - a`` can
+    have a member: ``u`` and ``pad`` within the bounds (parity aside: the family says which members are whole)."""
+    u_lo, u_hi = kernel_span(b, d)
+    if b.padding.hi is not None:
+        hi = min(hi, e0 - d * u_lo + 2 * b.padding.hi)
+    if u_hi is not None:
+        lo = max(lo, e0 - d * u_hi + 2 * b.padding.lo)
+    return lo, hi
+
+
+def kernel_for_total(d: int, e: int, total: int, u_lo: int, u_hi: int | None) -> int | None:
+    """The ``u = kernel_size - 1`` solving ``d·u - total = e`` (pads summing to ``total``) in u_lo..u_hi, or None."""
+    if (e + total) % d:
+        return None
+    u = (e + total) // d
+    if u < u_lo or (u_hi is not None and u > u_hi):
+        return None
+    return u
+
+
+def last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:
+    """Pad and dilation both open: None when the dilations go on fitting, else the last one that may.
+
+    From ``far`` on, ``d·u >= e + 2·pad.lo`` no longer binds any kernel (for every ``e <= e_max``), so a
+    dilation fits or not by its parity alone: ``far`` and ``far + 1`` decide for all the larger ones.
+    """
+    far = max(b.dilation.lo, 2, _ceildiv(e_max + 2 * b.padding.lo, max(1, b.kernel.lo - 1)))
+    return None if fits(far) or fits(far + 1) else far - 1
+
+
 def symmetric_line(b: Bounds, d: int, e: int) -> tuple[tuple[int, int], tuple[int, int], int | None] | None:
     """The (padding, kernel) line solving ``d·(kernel - 1) - 2·padding = e`` within the bounds (symmetric padding).
 
     Returns ((padding at t=0, step), (kernel at t=0, step), count), or None when no member fits (see
     :func:`padding_line`).
     """
-    u_hi = None if b.kernel.hi is None else b.kernel.hi - 1
-    return padding_line(d, e, max(b.kernel.lo - 1, 1 if d > 1 else 0), u_hi, b.padding.lo, b.padding.hi)
+    return padding_line(d, e, *kernel_span(b, d), b.padding.lo, b.padding.hi)
 
 
 def padding_line(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import stride_order, symmetric_line
+from ...inverse._search import last_dilation, stride_order, symmetric_line
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv
 from .. import caffe
@@ -19,16 +19,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain'
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from typing import Any
-
-
-def _last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:
-    """Pad and dilation both open: None when the dilations go on fitting, else the last one that may.
-
-    From ``far`` on, ``d·u >= e + 2·pad.lo`` no longer binds any kernel (for every ``e <= e_max``), so a
-    dilation fits or not by its parity alone: ``far`` and ``far + 1`` decide for all the larger ones.
-    """
-    far = max(b.dilation.lo, 2, _ceildiv(e_max + 2 * b.padding.lo, max(1, b.kernel.lo - 1)))
-    return None if fits(far) or fits(far + 1) else far - 1
 
 
 class CaffeSpace(Space):
@@ -67,7 +57,7 @@ class CaffeSpace(Space):
             if b.dilation.hi is not None:
                 return b.dilation.values()
             return b.dilation.values(
-                _last_dilation(b, e, lambda d: self.family(q, {"stride": s, "dilation": d}) is not None)
+                last_dilation(b, e, lambda d: self.family(q, {"stride": s, "dilation": d}) is not None)
             )
 
         if n >= 2 and p_hi is not None:

@@ -13,25 +13,15 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import stride_order, symmetric_line
+from ...inverse._search import adjust_span, last_dilation, stride_order, symmetric_line
 from ...inverse._space import Space
-from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv
+from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import chainer
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from typing import Any
-
-
-def _last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:
-    """Pad and dilation both open: None when the dilations go on fitting, else the last one that may.
-
-    From ``far`` on, ``d·u >= e + 2·pad.lo`` no longer binds any kernel (for every ``e <= e_max``), so a
-    dilation fits or not by its parity alone: ``far`` and ``far + 1`` decide for all the larger ones.
-    """
-    far = max(b.dilation.lo, 2, _ceildiv(e_max + 2 * b.padding.lo, max(1, b.kernel.lo - 1)))
-    return None if fits(far) or fits(far + 1) else far - 1
 
 
 def _offset_order(offset: int | None) -> tuple[int, int]:
@@ -107,17 +97,11 @@ class ChainerSpace(Space):
             def fits(d: int) -> bool:
                 return any(self.family(q, {"stride": s, "dilate": d, "offset": o}) is not None for o in near)
 
-            return b.dilation.values(_last_dilation(b, e_max, fits))
+            return b.dilation.values(last_dilation(b, e_max, fits))
 
         def offsets(ix: Mapping[str, Any]) -> Iterable[int | None]:
             s, d = ix["stride"], ix["dilate"]
-            e0 = out - 1 - (n - 1) * s
-            u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0)
-            lo, hi = 1 - s, s - 1
-            if p_hi is not None:
-                hi = min(hi, e0 - d * u_lo + 2 * p_hi)
-            if b.kernel.hi is not None:
-                lo = max(lo, e0 - d * (b.kernel.hi - 1) + 2 * b.padding.lo)
+            lo, hi = adjust_span(b, d, out - 1 - (n - 1) * s, 1 - s, s - 1)
             return itertools.chain([None], _nearest_first(lo, hi))
 
         return [

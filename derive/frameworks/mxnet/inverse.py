@@ -12,25 +12,15 @@ from __future__ import annotations
 import itertools
 
 from ...errors import FrameworkError
-from ...inverse._search import stride_order, symmetric_line
+from ...inverse._search import adjust_span, last_dilation, stride_order, symmetric_line
 from ...inverse._space import Space
-from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv
+from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import mxnet
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from typing import Any
-
-
-def _last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | None:
-    """Pad and dilation both open: None when the dilations go on fitting, else the last one that may.
-
-    From ``far`` on, ``d·u >= e + 2·pad.lo`` no longer binds any kernel (for every ``e <= e_max``), so a
-    dilation fits or not by its parity alone: ``far`` and ``far + 1`` decide for all the larger ones.
-    """
-    far = max(b.dilation.lo, 2, _ceildiv(e_max + 2 * b.padding.lo, max(1, b.kernel.lo - 1)))
-    return None if fits(far) or fits(far + 1) else far - 1
 
 
 def _listing(values: list[int]) -> str:
@@ -99,18 +89,11 @@ class MxnetSpace(Space):
             def fits(d: int) -> bool:  # adj 0 and 1: both parities of e where stride > 1
                 return any(self.family(q, {"stride": s, "dilate": d, "adj": a}) is not None for a in range(min(s, 2)))
 
-            return b.dilation.values(_last_dilation(b, e0, fits))
+            return b.dilation.values(last_dilation(b, e0, fits))
 
         def adjusts(ix: Mapping[str, Any]) -> Iterable[int]:
             s, d = ix["stride"], ix["dilate"]
-            e0 = out - 1 - (n - 1) * s
-            u_lo = max(b.kernel.lo - 1, 1 if d > 1 else 0)
-            hi = s - 1
-            if p_hi is not None:
-                hi = min(hi, e0 - d * u_lo + 2 * p_hi)
-            lo = 0
-            if b.kernel.hi is not None:
-                lo = max(0, e0 - d * (b.kernel.hi - 1) + 2 * b.padding.lo)
+            lo, hi = adjust_span(b, d, out - 1 - (n - 1) * s, 0, s - 1)
             return range(lo, hi + 1)
 
         return [

@@ -29,7 +29,18 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import Forced, level_exists, padding_line, periodic, progression, stride_order, walk
+from ...inverse._search import (
+    Forced,
+    kernel_for_total,
+    kernel_span,
+    level_exists,
+    padding_line,
+    periodic,
+    progression,
+    stride_ceiling,
+    stride_order,
+    walk,
+)
 from ...inverse._space import Space, _term
 from ...inverse._values import Bounds, Budget, Dim, Family, Found, Knob, Pads, Query, _ceildiv, _min
 from .. import onnx
@@ -114,11 +125,6 @@ class OnnxSpace(Space):
     ) -> Iterator[dict[str, Any]]:
         return walk(self, dims, i, index, left, budget)
 
-    @staticmethod
-    def kernel_span(b: Bounds, d: int) -> tuple[int, int | None]:
-        """``u = kernel_shape - 1`` within the bounds (a dilated kernel has u >= 1)."""
-        return max(b.kernel.lo - 1, 1 if d > 1 else 0), None if b.kernel.hi is None else b.kernel.hi - 1
-
     def dims(self, q: Query) -> list[Dim]:
         return _Dims(self, q).dims
 
@@ -143,17 +149,15 @@ class OnnxSpace(Space):
     def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
         s, mode, d, asym, a = (index[x] for x in ("strides", "auto_pad", "dilations", "pads", "output_padding"))
         n, out, b = q.n, q.out, q.bounds
-        u_lo, u_hi = self.kernel_span(b, d)
+        u_lo, u_hi = kernel_span(b, d)
         fixed: dict[str, Any] = {"strides": s, "dilations": d, "output_padding": a, "auto_pad": mode}
         e = out - 1 - a - (n - 1) * s  # d·u - begin - end = e, u = kernel_shape - 1
         if mode in SAME:
             return self._same(q, fixed, u_lo, u_hi)
         if mode == "VALID" or asym is not None:
             total = 0 if asym is None else asym[0]
-            if (e + total) % d:
-                return None
-            u = (e + total) // d
-            if u < u_lo or (u_hi is not None and u > u_hi):
+            u = kernel_for_total(d, e, total, u_lo, u_hi)
+            if u is None:
                 return None
             if mode == "VALID":
                 return {**fixed, "pads": None}, (("kernel_shape", u + 1, 1),), 1
@@ -292,12 +296,7 @@ class _Dims:
         self.modes = modes = space.allowed_modes(q)
         self.p_lo, self.p_hi = b.padding.lo, b.padding.hi
         p_hi = self.p_hi
-        if n < 2:
-            self.s_hi = None
-        elif "NOTSET" in modes:
-            self.s_hi = None if p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
-        else:
-            self.s_hi = (out - 1) // (n - 1)  # every other length is at least strides·(n-1) + 1
+        self.s_hi = stride_ceiling(n, out, p_hi, "NOTSET" in modes)  # every other mode's length is >= strides·(n-1) + 1
         self.u1 = max(b.kernel.lo - 1, 1)  # the least u of a dilated kernel
         # n = 1: the stride only bounds the output padding, so past this one every stride has the same subtree
         self.tail = None
@@ -346,7 +345,7 @@ class _Dims:
         if ix["auto_pad"] != "NOTSET":
             return [None]
         b, s, d = self.b, ix["strides"], ix["dilations"]
-        u_lo, u_hi = self.space.kernel_span(b, d)
+        u_lo, u_hi = kernel_span(b, d)
         # the total P = d·u - e0 + a, and an asymmetric pair has 2·p_lo < P < 2·p_hi
         lo = max(2 * self.p_lo + 1, d * u_lo - self.e0(s))
         hi = _min(
@@ -359,7 +358,7 @@ class _Dims:
     def adjusts(self, ix: Mapping[str, Any]) -> Iterable[int]:
         s, d, mode, asym = ix["strides"], ix["dilations"], ix["auto_pad"], ix["pads"]
         top = self.space.adjust_top(s, d)
-        u_lo, u_hi = self.space.kernel_span(self.b, d)
+        u_lo, u_hi = kernel_span(self.b, d)
         e = self.e0(s)
         if mode in SAME:
             base = e + 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 
 from ...errors import ParameterError
-from ...inverse._search import progression, stride_order
+from ...inverse._search import progression, stride_ceiling, stride_order
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query, Range, _min
 from ...machine import tensorflow_kernels
@@ -82,12 +82,7 @@ class TensorflowSpace(Space):
         n, out, b = q.n, q.out, q.bounds
         modes = self.allowed_modes(q)
         p_hi = b.padding.hi
-        if n < 2:
-            s_hi = None
-        elif "EXPLICIT" in modes:
-            s_hi = None if p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
-        else:
-            s_hi = (out - 1) // (n - 1)
+        s_hi = stride_ceiling(n, out, p_hi, "EXPLICIT" in modes)
 
         def pads(ix: Mapping[str, Any]) -> Iterable[tuple[int, int]]:
             if ix["mode"] != "EXPLICIT":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import stride_order, symmetric_line
+from ...inverse._search import adjust_span, stride_ceiling, stride_order, symmetric_line
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import torch
@@ -41,7 +41,7 @@ class TorchSpace(Space):
     def dims(self, q: Query) -> list[Dim]:
         n, out, b = q.n, q.out, q.bounds
         p_hi = b.padding.hi
-        s_hi = None if n < 2 or p_hi is None else (out - 1 + 2 * p_hi) // (n - 1)
+        s_hi = stride_ceiling(n, out, p_hi, True)
         u_lo = max(b.kernel.lo - 1, 1)  # a dilated kernel has k >= 2
 
         def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
@@ -53,13 +53,7 @@ class TorchSpace(Space):
 
         def adjusts(ix: Mapping[str, Any]) -> Iterable[int]:
             s, d = ix["stride"], ix["dilation"]
-            e0 = out - 1 - (n - 1) * s
-            hi = max(s, d) - 1
-            if p_hi is not None:
-                hi = min(hi, e0 - d * (b.kernel.lo - 1 if d == 1 else u_lo) + 2 * p_hi)
-            lo = 0
-            if b.kernel.hi is not None:
-                lo = max(0, e0 - d * (b.kernel.hi - 1) + 2 * b.padding.lo)
+            lo, hi = adjust_span(b, d, out - 1 - (n - 1) * s, 0, max(s, d) - 1)
             return range(lo, hi + 1)
 
         return [
