@@ -48,7 +48,8 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check derive tests proofs bench conftest.py
 
 bench: $(VENV)/.test
-	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/pip install -q -e '.[bench]' $(EDITABLE)
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/net.py
