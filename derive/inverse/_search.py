@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 from .._record import record
-from ._values import Bounds, Budget, Dim, Query, Range, _ceildiv, _min
+from ._values import Bounds, Budget, Dim, Found, Query, Range, _ceildiv, _min
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (explain's start-up, bench/startup.py)
 if TYPE_CHECKING:
@@ -106,6 +106,16 @@ def symmetric_line(b: Bounds, d: int, e: int) -> tuple[tuple[int, int], tuple[in
     :func:`padding_line`).
     """
     return padding_line(d, e, *kernel_span(b, d), b.padding.lo, b.padding.hi)
+
+
+def symmetric_family(q: Query, fixed: dict[str, Any], s: int, d: int, a: int, names: tuple[str, str]) -> Found | None:
+    """The family of a call padded on both sides alike: ``fixed`` (stride ``s``, dilation ``d``, adjust ``a``) and
+    the (padding, kernel) line ``d·(kernel - 1) - 2·padding = out - 1 - a - (n-1)·s``, its knobs called ``names``."""
+    line = symmetric_line(q.bounds, d, q.out - 1 - a - (q.n - 1) * s)
+    if line is None:
+        return None
+    (p0, p_step), (k0, k_step), count = line
+    return fixed, ((names[0], p0, p_step), (names[1], k0, k_step)), count
 
 
 def padding_line(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import last_dilation, stride_order, symmetric_line
+from ...inverse._search import last_dilation, stride_order, symmetric_family
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv
 from .. import caffe
@@ -98,15 +98,7 @@ class CaffeSpace(Space):
 
     def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
         s, d = index["stride"], index["dilation"]
-        b = q.bounds
-        # d·u - 2·pad = e with u = kernel_size - 1
-        e = q.out - 1 - (q.n - 1) * s
-        line = symmetric_line(b, d, e)
-        if line is None:
-            return None
-        (p0, p_step), (k0, k_step), count = line
-        free = (("pad", p0, p_step), ("kernel_size", k0, k_step))
-        return self.make({"stride": s, "dilation": d}, free, count)
+        return symmetric_family(q, {"stride": s, "dilation": d}, s, d, 0, ("pad", "kernel_size"))
 
     def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
         b = bounds

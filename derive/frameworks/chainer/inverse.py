@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import adjust_span, last_dilation, stride_order, symmetric_line
+from ...inverse._search import adjust_span, last_dilation, stride_order, symmetric_family
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import chainer
@@ -112,18 +112,10 @@ class ChainerSpace(Space):
 
     def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
         s, d, offset = index["stride"], index["dilate"], index["offset"]
-        b = q.bounds
-        # d·u - 2·pad = e with u = ksize - 1
-        e = q.out - (offset or 0) - 1 - (q.n - 1) * s
-        line = symmetric_line(b, d, e)
-        if line is None:
-            return None
-        (p0, p_step), (k0, k_step), count = line
-        free = (("pad", p0, p_step), ("ksize", k0, k_step))
         fixed: dict[str, Any] = {"stride": s, "dilate": d}
         if offset is not None:
-            fixed["outsize"] = q.out
-        return self.make(fixed, free, count)
+            fixed["outsize"] = q.out  # the default length is out - offset
+        return symmetric_family(q, fixed, s, d, offset or 0, ("pad", "ksize"))
 
     def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
         b = bounds

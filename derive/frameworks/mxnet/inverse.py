@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 from ...errors import FrameworkError
-from ...inverse._search import adjust_span, last_dilation, stride_order, symmetric_line
+from ...inverse._search import adjust_span, last_dilation, stride_order, symmetric_family
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import mxnet
@@ -104,15 +104,7 @@ class MxnetSpace(Space):
 
     def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
         s, d, a = index["stride"], index["dilate"], index["adj"]
-        b = q.bounds
-        # d·u - 2·pad = e with u = kernel - 1
-        e = q.out - 1 - a - (q.n - 1) * s
-        line = symmetric_line(b, d, e)
-        if line is None:
-            return None
-        (p0, p_step), (k0, k_step), count = line
-        free = (("pad", p0, p_step), ("kernel", k0, k_step))
-        return self.make({"stride": s, "dilate": d, "adj": a}, free, count)
+        return symmetric_family(q, {"stride": s, "dilate": d, "adj": a}, s, d, a, ("pad", "kernel"))
 
     def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
         b = bounds

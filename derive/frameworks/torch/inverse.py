@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import adjust_span, stride_ceiling, stride_order, symmetric_line
+from ...inverse._search import adjust_span, stride_ceiling, stride_order, symmetric_family
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import torch
@@ -64,15 +64,9 @@ class TorchSpace(Space):
 
     def family(self, q: Query, index: Mapping[str, Any]) -> Found | None:
         s, d, a = index["stride"], index["dilation"], index["output_padding"]
-        b = q.bounds
-        # d·u - 2p = e with u = k - 1
-        e = q.out - 1 - a - (q.n - 1) * s
-        line = symmetric_line(b, d, e)
-        if line is None:
-            return None
-        (p0, p_step), (k0, k_step), count = line
-        free = (("padding", p0, p_step), ("kernel_size", k0, k_step))
-        return self.make({"stride": s, "output_padding": a, "dilation": d}, free, count)
+        return symmetric_family(
+            q, {"stride": s, "output_padding": a, "dilation": d}, s, d, a, ("padding", "kernel_size")
+        )
 
     def grid(self, bounds: Bounds, out: int) -> Iterator[dict[str, Any]]:
         b = bounds
