@@ -22,6 +22,7 @@ import sympy as sp
 from ...errors import FrameworkError
 from ...evaluate import evaluate
 from ...frameworks import torch as torch_model
+from ...frameworks._model import Operation
 from ..graph import Check, GraphError, Node, Tensor
 from . import register
 from .common import Values, s
@@ -344,11 +345,22 @@ def _channels(node: Node, x: Tensor, w: Tensor, groups: int, transposed: bool) -
     ]
 
 
-def _conv(node: Node, x: Tensor, w: Tensor, stride: Any, padding: Any, dilation: Any, groups: int) -> Out:
+def _conv_input(node: Node, x: Tensor, w: Tensor) -> tuple[int, tuple[Any, ...]]:
+    """A convolution's number of spatial axes (the weight's) and the input's sizes on them (batched or not)."""
     nd = w.rank - 2
     if x.rank not in (nd + 1, nd + 2):
         raise GraphError(node.name, node.op, f"expects a {nd + 1}-D or {nd + 2}-D input (got rank {x.rank})")
-    spatial = x.shape[-nd:]
+    return nd, x.shape[-nd:]
+
+
+def _conv_output(op: Operation, x: Tensor, channels: Any, per_axis: list[dict[str, Any]]) -> Tensor:
+    """A convolution's output: the input's batch (if any), ``channels``, and each axis' length by the torch model."""
+    lengths = [op.length(op.bind(a["n"], {k: v for k, v in a.items() if k != "n"})) for a in per_axis]
+    return Tensor((*x.shape[: x.rank - len(per_axis) - 1], channels, *lengths))
+
+
+def _conv(node: Node, x: Tensor, w: Tensor, stride: Any, padding: Any, dilation: Any, groups: int) -> Out:
+    nd, spatial = _conv_input(node, x, w)
     strides, dilations = _ints(node, "stride", stride, nd), _ints(node, "dilation", dilation, nd)
     pads = padding if isinstance(padding, str) else _ints(node, "padding", padding, nd)
     per_axis = [
@@ -362,10 +374,7 @@ def _conv(node: Node, x: Tensor, w: Tensor, stride: Any, padding: Any, dilation:
         for i in range(nd)
     ]
     checks = _channels(node, x, w, groups, False) + _conv_checks(node, "conv", per_axis)
-    conv = torch_model.CONV1D_FUNCTIONAL
-    lengths = [conv.length(conv.bind(a["n"], {k: v for k, v in a.items() if k != "n"})) for a in per_axis]
-    lead = x.shape[: x.rank - nd - 1]
-    return Tensor((*lead, w.shape[0], *lengths)), checks
+    return _conv_output(torch_model.CONV1D_FUNCTIONAL, x, w.shape[0], per_axis), checks
 
 
 @_aten("aten.conv1d.default", "aten.conv2d.default", "aten.conv3d.default")
@@ -417,10 +426,7 @@ def _convolution(
 def _conv_transpose(
     node: Node, x: Tensor, w: Tensor, stride: Any, padding: Any, output_padding: Any, groups: int, dilation: Any
 ) -> Out:
-    nd = w.rank - 2
-    if x.rank not in (nd + 1, nd + 2):
-        raise GraphError(node.name, node.op, f"expects a {nd + 1}-D or {nd + 2}-D input (got rank {x.rank})")
-    spatial = x.shape[-nd:]
+    nd, spatial = _conv_input(node, x, w)
     st, pa = _ints(node, "stride", stride, nd), _ints(node, "padding", padding, nd)
     op, di = _ints(node, "output_padding", output_padding, nd), _ints(node, "dilation", dilation, nd)
     per_axis = [
@@ -434,11 +440,8 @@ def _conv_transpose(
         }
         for i in range(nd)
     ]
-    ops = torch_model.CONV_TRANSPOSE1D_FUNCTIONAL
     checks = _channels(node, x, w, groups, True) + _conv_checks(node, "conv_transpose", per_axis)
-    lengths = [ops.length(ops.bind(a["n"], {k: v for k, v in a.items() if k != "n"})) for a in per_axis]
-    lead = x.shape[: x.rank - nd - 1]
-    return Tensor((*lead, w.shape[1] * groups, *lengths)), checks
+    return _conv_output(torch_model.CONV_TRANSPOSE1D_FUNCTIONAL, x, w.shape[1] * groups, per_axis), checks
 
 
 @_aten("aten.conv_transpose1d.default", "aten.conv_transpose2d.input", "aten.conv_transpose3d.input")
