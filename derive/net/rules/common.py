@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sympy as sp
@@ -33,6 +33,16 @@ def at(x: Any, values: Values) -> Any:
 def shape_text(shape: Sequence[Any], values: Values) -> str:
     """onnxruntime's ``TensorShape::ToString``: ``{1,3,4}``."""
     return "{" + ",".join(str(at(d, values)) for d in shape) + "}"
+
+
+def concat_mismatches(tensors: Sequence[Tensor], axis: int) -> Iterator[tuple[int, Tensor, int]]:
+    """The (input number, input, dim) a concatenation must check, input by input: every dim but ``axis`` where the
+    input's size is not the first input's expression."""
+    first = tensors[0]
+    for i, t in enumerate(tensors[1:], start=1):
+        for j in range(first.rank):
+            if j != axis and s(first.shape[j]) != s(t.shape[j]):
+                yield i, t, j
 
 
 def check(node: Node, holds: Any, message: str | Callable[[Values], str], error: str = "") -> Check:

@@ -61,7 +61,7 @@ import sympy as sp
 from ...frameworks import keras as K
 from ..graph import NOT_MODELLED, Check, GraphError, Node, Tensor
 from . import register
-from .common import Values, at, s
+from .common import Values, at, concat_mismatches, s
 
 TF, ONEDNN, JAX = "keras-tensorflow", "keras-tensorflow-onednn", "keras-jax"
 TABLES = (TF, ONEDNN, JAX)
@@ -561,21 +561,18 @@ def _concatenate(node: Node, inputs: list[Tensor], table: str) -> Out:
     first = inputs[0]
     checks = []
     if table in TENSORFLOW:  # ConcatOp: each input against the first, dimension by dimension
-        for i, t in enumerate(inputs[1:], start=1):
-            for j in range(rank):
-                if j == axis or s(first.shape[j]) == s(t.shape[j]):
-                    continue
-                checks.append(
-                    _check(
-                        node,
-                        sp.Eq(first.shape[j], t.shape[j]),
-                        lambda v, i=i, j=j, t=t: (
-                            f"ConcatOp : Dimension {j} in both shapes must be equal: shape[0] = "
-                            f"{_tf_shape(first.shape, v)} vs. shape[{i}] = {_tf_shape(t.shape, v)}"
-                        ),
-                        "InvalidArgumentError",
-                    )
+        for i, t, j in concat_mismatches(inputs, axis):
+            checks.append(
+                _check(
+                    node,
+                    sp.Eq(first.shape[j], t.shape[j]),
+                    lambda v, i=i, j=j, t=t: (
+                        f"ConcatOp : Dimension {j} in both shapes must be equal: shape[0] = "
+                        f"{_tf_shape(first.shape, v)} vs. shape[{i}] = {_tf_shape(t.shape, v)}"
+                    ),
+                    "InvalidArgumentError",
                 )
+            )
     else:
         holds = sp.And(*[sp.Eq(first.shape[j], t.shape[j]) for t in inputs[1:] for j in range(rank) if j != axis])
         if holds is not sp.true:

@@ -16,7 +16,7 @@ from ...evaluate import evaluate
 from ...frameworks import onnx as onnx_model
 from ..graph import Check, GraphError, Node, Tensor
 from . import register
-from .common import Values, axis, broadcast, check, ints, known, product, s
+from .common import Values, axis, broadcast, check, concat_mismatches, ints, known, product, s
 from .common import at as _at
 
 
@@ -416,17 +416,14 @@ def _concat(node: Node, inputs: list[Tensor | None]) -> Out:
     ax = axis(node, int(_attr(node, "axis", 0)), rank)
     checks = []
     first = given[0]
-    for t in given[1:]:
-        for i in range(rank):
-            if i == ax or s(t.shape[i]) == s(first.shape[i]):
-                continue
-            a, b = s(t.shape[i]), s(first.shape[i])
+    for _, t, i in concat_mismatches(given, ax):
+        a, b = s(t.shape[i]), s(first.shape[i])
 
-            def msg(values: Values, i=i, a=a, b=b) -> str:
-                mismatch = f"{at(a, values)} and {at(b, values)}"
-                return f"Non concat axis dimensions must match: Axis {i} has mismatched dimensions of {mismatch}"
+        def msg(values: Values, i=i, a=a, b=b) -> str:
+            mismatch = f"{at(a, values)} and {at(b, values)}"
+            return f"Non concat axis dimensions must match: Axis {i} has mismatched dimensions of {mismatch}"
 
-            checks.append(check(node, sp.Eq(a, b), msg, "Fail"))
+        checks.append(check(node, sp.Eq(a, b), msg, "Fail"))
     shape = list(first.shape)
     shape[ax] = sp.Add(*(s(t.shape[ax]) for t in given))
     value = None

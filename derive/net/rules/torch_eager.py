@@ -25,7 +25,7 @@ from ...frameworks import torch as torch_model
 from ...frameworks._model import Operation
 from ..graph import Check, GraphError, Node, Tensor
 from . import register
-from .common import Values, s
+from .common import Values, concat_mismatches, s
 
 TABLE = "torch-eager"
 
@@ -738,21 +738,18 @@ def _cat(node: Node, tensors: Sequence[Tensor], dim: int = 0) -> Out:
     axis = dim % rank
     checks = []
     first = ts[0]
-    for j, t in enumerate(ts[1:], start=1):
-        for i in range(rank):
-            if i == axis or s(first.shape[i]) == s(t.shape[i]):
-                continue
-            checks.append(
-                _check(
-                    node,
-                    sp.Eq(first.shape[i], t.shape[i]),
-                    lambda v, i=i, t=t, j=j: (
-                        f"Sizes of tensors must match except in dimension {axis}. "
-                        f"Expected size {at(first.shape[i], v)} but got size {at(t.shape[i], v)} "
-                        f"for tensor number {j} in the list."
-                    ),
-                )
+    for j, t, i in concat_mismatches(ts, axis):
+        checks.append(
+            _check(
+                node,
+                sp.Eq(first.shape[i], t.shape[i]),
+                lambda v, i=i, t=t, j=j: (
+                    f"Sizes of tensors must match except in dimension {axis}. "
+                    f"Expected size {at(first.shape[i], v)} but got size {at(t.shape[i], v)} "
+                    f"for tensor number {j} in the list."
+                ),
             )
+        )
     shape = list(first.shape)
     shape[axis] = sp.Add(*[t.shape[axis] for t in ts])
     return Tensor(tuple(shape)), checks
