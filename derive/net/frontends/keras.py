@@ -145,16 +145,23 @@ def _pairs(value: Any, rank: int) -> list[list[int]]:
     return [list(p) for p in value]
 
 
+def _window(layer: Any) -> dict[str, Any]:
+    """A convolution layer's window (Conv* and DepthwiseConv* alike): kernel_size, strides, padding, dilation_rate."""
+    return {
+        "kernel_size": tuple(layer.kernel_size),
+        "strides": tuple(layer.strides),
+        "padding": str(layer.padding),
+        "dilation_rate": tuple(layer.dilation_rate),
+    }
+
+
 def _attrs(layer: Any, op: str) -> dict[str, Any]:
     """The layer's shape-relevant attributes, as plain Python values."""
     a: dict[str, Any] = {"data_format": getattr(layer, "data_format", "channels_last") or "channels_last"}
     if op.startswith("Conv"):
         a.update(
             filters=int(layer.filters),
-            kernel_size=tuple(layer.kernel_size),
-            strides=tuple(layer.strides),
-            padding=str(layer.padding),
-            dilation_rate=tuple(layer.dilation_rate),
+            **_window(layer),
             groups=int(getattr(layer, "groups", 1)),
             use_bias=bool(layer.use_bias),
         )
@@ -162,14 +169,7 @@ def _attrs(layer: Any, op: str) -> dict[str, Any]:
             pads = getattr(layer, "output_padding", None)
             a["output_padding"] = None if pads is None else tuple(pads)
     elif op.startswith("DepthwiseConv"):
-        a.update(
-            kernel_size=tuple(layer.kernel_size),
-            strides=tuple(layer.strides),
-            padding=str(layer.padding),
-            dilation_rate=tuple(layer.dilation_rate),
-            depth_multiplier=int(layer.depth_multiplier),
-            use_bias=bool(layer.use_bias),
-        )
+        a.update(**_window(layer), depth_multiplier=int(layer.depth_multiplier), use_bias=bool(layer.use_bias))
     elif "Pooling" in op and not op.startswith("Global"):
         a.update(pool_size=tuple(layer.pool_size), strides=tuple(layer.strides), padding=str(layer.padding))
     elif op.startswith("Global"):
