@@ -99,6 +99,22 @@ def last_dilation(b: Bounds, e_max: int, fits: Callable[[int], bool]) -> int | N
     return None if fits(far) or fits(far + 1) else far - 1
 
 
+def symmetric_dilations(b: Bounds, e_max: int, fits: Callable[[int], bool] | None = None) -> Iterable[int]:
+    """The dilations worth walking for a line ``d·u - 2·pad = e`` with ``e <= e_max`` (u >= 1 when dilated).
+
+    Only 1 for a one-tap kernel; with the pads bounded, up to the last ``d`` whose least ``d·u`` the widest pads
+    still reach; else every allowed one, capped by :func:`last_dilation` (``fits``: whether a dilation has a family)
+    where the dilations are open too and ``fits`` is given.
+    """
+    if b.kernel.hi is not None and b.kernel.hi < 2:
+        return [1] if 1 in b.dilation else []
+    if b.padding.hi is not None:
+        return b.dilation.values(max(1, (e_max + 2 * b.padding.hi) // max(b.kernel.lo - 1, 1)))
+    if fits is None or b.dilation.hi is not None:
+        return b.dilation.values()
+    return b.dilation.values(last_dilation(b, e_max, fits))
+
+
 def symmetric_line(b: Bounds, d: int, e: int) -> tuple[tuple[int, int], tuple[int, int], int | None] | None:
     """The (padding, kernel) line solving ``d·(kernel - 1) - 2·padding = e`` within the bounds (symmetric padding).
 

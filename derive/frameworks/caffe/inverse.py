@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import last_dilation, stride_order, symmetric_family
+from ...inverse._search import stride_order, symmetric_dilations, symmetric_family
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query, _ceildiv
 from .. import caffe
@@ -45,19 +45,11 @@ class CaffeSpace(Space):
     def dims(self, q: Query) -> list[Dim]:
         n, out, b = q.n, q.out, q.bounds
         p_hi = b.padding.hi
-        u_lo = max(b.kernel.lo - 1, 1)  # a dilated kernel has k >= 2
 
         def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
-            if b.kernel.hi is not None and b.kernel.hi < 2:
-                return [1] if 1 in b.dilation else []
             s = ix["stride"]
-            e = out - 1 - (n - 1) * s
-            if p_hi is not None:
-                return b.dilation.values(max(1, (e + 2 * p_hi) // u_lo))
-            if b.dilation.hi is not None:
-                return b.dilation.values()
-            return b.dilation.values(
-                last_dilation(b, e, lambda d: self.family(q, {"stride": s, "dilation": d}) is not None)
+            return symmetric_dilations(
+                b, out - 1 - (n - 1) * s, lambda d: self.family(q, {"stride": s, "dilation": d}) is not None
             )
 
         if n >= 2 and p_hi is not None:

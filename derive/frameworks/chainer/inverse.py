@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import adjust_span, last_dilation, stride_order, symmetric_family
+from ...inverse._search import adjust_span, stride_order, symmetric_dilations, symmetric_family
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import chainer
@@ -81,23 +81,15 @@ class ChainerSpace(Space):
             s_hi = None if out - 2 + 2 * p_hi >= 0 else 0
         else:
             s_hi = (out - 2 + 2 * p_hi) // (n - 2)
-        u_min = max(b.kernel.lo - 1, 1)  # a dilated kernel has ksize >= 2
 
         def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
-            if b.kernel.hi is not None and b.kernel.hi < 2:
-                return [1] if 1 in b.dilation else []
             s = ix["stride"]
-            e_max = out - 1 - (n - 1) * s + s - 1
-            if p_hi is not None:
-                return b.dilation.values(max(1, (e_max + 2 * p_hi) // u_min))
-            if b.dilation.hi is not None:
-                return b.dilation.values()
             near = [o for o in (None, 1, -1) if o is None or abs(o) < s]  # both parities of e where stride > 1
 
             def fits(d: int) -> bool:
                 return any(self.family(q, {"stride": s, "dilate": d, "offset": o}) is not None for o in near)
 
-            return b.dilation.values(last_dilation(b, e_max, fits))
+            return symmetric_dilations(b, out - 1 - (n - 1) * s + s - 1, fits)
 
         def offsets(ix: Mapping[str, Any]) -> Iterable[int | None]:
             s, d = ix["stride"], ix["dilate"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 from ...errors import FrameworkError
-from ...inverse._search import adjust_span, last_dilation, stride_order, symmetric_family
+from ...inverse._search import adjust_span, stride_order, symmetric_dilations, symmetric_family
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import mxnet
@@ -77,19 +77,12 @@ class MxnetSpace(Space):
             s_hi = None if short + 1 - 2 * p_hi <= out else 0
 
         def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
-            if b.kernel.hi is not None and b.kernel.hi < 2:
-                return [1] if 1 in b.dilation else []
             s = ix["stride"]
-            e0 = out - 1 - (n - 1) * s
-            if p_hi is not None:
-                return b.dilation.values(max(1, (e0 + 2 * p_hi) // u_min))
-            if b.dilation.hi is not None:
-                return b.dilation.values()
 
             def fits(d: int) -> bool:  # adj 0 and 1: both parities of e where stride > 1
                 return any(self.family(q, {"stride": s, "dilate": d, "adj": a}) is not None for a in range(min(s, 2)))
 
-            return b.dilation.values(last_dilation(b, e0, fits))
+            return symmetric_dilations(b, out - 1 - (n - 1) * s, fits)
 
         def adjusts(ix: Mapping[str, Any]) -> Iterable[int]:
             s, d = ix["stride"], ix["dilate"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...inverse._search import adjust_span, stride_ceiling, stride_order, symmetric_family
+from ...inverse._search import adjust_span, stride_ceiling, stride_order, symmetric_dilations, symmetric_family
 from ...inverse._space import Space
 from ...inverse._values import Bounds, Dim, Found, Knob, Query
 from .. import torch
@@ -42,14 +42,9 @@ class TorchSpace(Space):
         n, out, b = q.n, q.out, q.bounds
         p_hi = b.padding.hi
         s_hi = stride_ceiling(n, out, p_hi, True)
-        u_lo = max(b.kernel.lo - 1, 1)  # a dilated kernel has k >= 2
 
         def dilations(ix: Mapping[str, Any]) -> Iterable[int]:
-            if b.kernel.hi is not None and b.kernel.hi < 2:
-                return [1] if 1 in b.dilation else []
-            e0 = out - 1 - (n - 1) * ix["stride"]
-            hi = None if p_hi is None else max(1, (e0 + 2 * p_hi) // u_lo)
-            return b.dilation.values(hi)
+            return symmetric_dilations(b, out - 1 - (n - 1) * ix["stride"])
 
         def adjusts(ix: Mapping[str, Any]) -> Iterable[int]:
             s, d = ix["stride"], ix["dilation"]
